@@ -1,0 +1,1 @@
+// zone/ sources land here
