@@ -1,0 +1,68 @@
+#!/usr/bin/env bash
+# The newcomer's second command (and what CI runs): install what is missing,
+# build the release and the ASan+UBSan configurations, run the unit tests in
+# both, the system tests against both, and a short fuzzing pass on every
+# libFuzzer target. Ends with one summary line: "summary: N passed, N failed".
+#
+#   ZONED_FUZZ_SECONDS  seconds per fuzz target (default 10; 0 skips fuzzing)
+set -uo pipefail
+cd "$(dirname "$0")/.."
+root=$(pwd)
+logs=$(mktemp -d)
+passed=0
+failed=0
+stage_failed=()
+
+stage() {  # stage NAME COMMAND...: run, remember failure, keep going
+  local name=$1; shift
+  echo "=== $name"
+  if "$@"; then return 0; fi
+  stage_failed+=("$name")
+  return 1
+}
+
+count_ctest() {  # "100% tests passed, 0 tests failed out of 57"
+  local line
+  line=$(grep -E 'tests passed, [0-9]+ tests? failed out of [0-9]+' "$1" | tail -1)
+  [[ -n $line ]] || return 0
+  local bad total
+  bad=$(sed -E 's/.* ([0-9]+) tests? failed out of ([0-9]+).*/\1/' <<<"$line")
+  total=$(sed -E 's/.* ([0-9]+) tests? failed out of ([0-9]+).*/\2/' <<<"$line")
+  passed=$((passed + total - bad)); failed=$((failed + bad))
+}
+
+count_pytest() {  # junit xml: tests=, failures=, errors=, skipped=
+  [[ -f $1 ]] || return 0
+  read -r t f e s < <(/usr/bin/python3 - "$1" <<'PY'
+import sys, xml.etree.ElementTree as ET
+r = ET.parse(sys.argv[1]).getroot()
+suites = [r] if r.tag == "testsuite" else list(r)
+tot = lambda k: sum(int(x.get(k, 0)) for x in suites)
+print(tot("tests"), tot("failures"), tot("errors"), tot("skipped"))
+PY
+)
+  passed=$((passed + t - f - e - s)); failed=$((failed + f + e))
+}
+
+stage "install dependencies" scripts/install-deps.sh || { echo "summary: 0 passed, 1 failed"; exit 1; }
+
+for preset in release asan; do
+  stage "build ($preset)" bash -c "cmake --preset $preset >/dev/null && cmake --build --preset $preset" || continue
+  stage "unit tests ($preset)" bash -c "ctest --preset $preset -j2 2>&1 | tee $logs/ctest-$preset.log; exit \${PIPESTATUS[0]}"
+  count_ctest "$logs/ctest-$preset.log"
+  ZONECTL="$root/build/$preset/ctl/zonectl" stage "system tests ($preset)" \
+    /usr/bin/python3 -m pytest -q -p no:cacheprovider --junitxml="$logs/pytest-$preset.xml" tests/system
+  count_pytest "$logs/pytest-$preset.xml"
+done
+
+fuzz_seconds=${ZONED_FUZZ_SECONDS:-10}
+if [[ $fuzz_seconds != 0 ]]; then
+  stage "fuzz (${fuzz_seconds}s per target, ASan+UBSan)" scripts/fuzz.sh "$fuzz_seconds"
+fi
+
+if [[ ${#stage_failed[@]} -gt 0 ]]; then
+  echo "failed stages: ${stage_failed[*]}"
+  failed=$((failed > 0 ? failed : 1))
+fi
+echo "summary: $passed passed, $failed failed"
+[[ ${#stage_failed[@]} -eq 0 && $failed -eq 0 ]]
