@@ -1,0 +1,57 @@
+#include "dns/compression.hpp"
+
+#include "dns/name.hpp"
+
+namespace zoned::dns {
+
+namespace {
+
+// Loop guard: names we wrote have at most 127 labels, each reached by at most
+// one pointer hop, and pointers we write always point backwards.
+constexpr std::size_t kMaxHops = 256;
+
+// True if the (possibly compressed) name at `pos` in `message` equals the
+// uncompressed `name`, ignoring ASCII case.
+bool equals_at(std::span<const std::uint8_t> message, std::size_t pos,
+               std::span<const std::uint8_t> name) noexcept {
+  std::size_t n = 0;
+  for (std::size_t hops = 0; hops < kMaxHops; ++hops) {
+    if (pos >= message.size() || n >= name.size()) return false;
+    const std::uint8_t len = message[pos];
+    if ((len & 0xc0) == 0xc0) {
+      if (pos + 1 >= message.size()) return false;
+      const std::size_t target = std::size_t{len & 0x3fu} << 8 | message[pos + 1];
+      if (target >= pos) return false;
+      pos = target;
+      continue;
+    }
+    if (len != name[n]) return false;
+    if (len == 0) return true;
+    if (pos + 1 + len > message.size() || n + 1 + len > name.size()) return false;
+    for (std::size_t i = 1; i <= len; ++i) {
+      if (ascii_lower(message[pos + i]) != ascii_lower(name[n + i])) return false;
+    }
+    pos += 1 + std::size_t{len};
+    n += 1 + std::size_t{len};
+  }
+  return false;
+}
+
+}  // namespace
+
+void CompressionTable::add(std::size_t offset, std::size_t labels) noexcept {
+  if (size_ >= kCapacity || offset > kMaxPointerOffset || labels == 0 || labels > 255) return;
+  entries_[size_++] = Entry{static_cast<std::uint16_t>(offset), static_cast<std::uint8_t>(labels)};
+}
+
+std::size_t CompressionTable::find(std::span<const std::uint8_t> message,
+                                   std::span<const std::uint8_t> suffix,
+                                   std::size_t labels) const noexcept {
+  for (std::size_t i = 0; i < size_; ++i) {
+    const Entry& e = entries_[i];
+    if (e.labels == labels && equals_at(message, e.offset, suffix)) return e.offset;
+  }
+  return 0;
+}
+
+}  // namespace zoned::dns

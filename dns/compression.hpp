@@ -1,0 +1,41 @@
+#pragma once
+// Name compression for the message writer (RFC 1035 §4.1.4): a fixed-capacity
+// table of offsets where names (and each of their suffixes) were written, and
+// a longest-suffix search. No heap allocation; when the table is full, names
+// are still written correctly, only less compactly.
+#include <array>
+#include <cstddef>
+#include <cstdint>
+#include <span>
+
+namespace zoned::dns {
+
+class CompressionTable {
+ public:
+  static constexpr std::size_t kCapacity = 256;
+  static constexpr std::size_t kMaxPointerOffset = 0x3fff;  // 14-bit pointer field
+
+  struct Entry {
+    std::uint16_t offset;  // of a label's length byte in the message
+    std::uint8_t labels;   // labels from there to the root (root excluded)
+  };
+
+  void clear() noexcept { size_ = 0; }
+  std::size_t size() const noexcept { return size_; }
+  void truncate(std::size_t n) noexcept { if (n < size_) size_ = static_cast<std::uint16_t>(n); }
+  // Ignored when full or when the offset cannot be pointed at.
+  void add(std::size_t offset, std::size_t labels) noexcept;
+
+  // Offset of an earlier occurrence in `message` of the uncompressed name
+  // `suffix` (with `labels` labels), compared case-insensitively; 0 if none
+  // (offset 0 is the header, never a name).
+  [[nodiscard]] std::size_t find(std::span<const std::uint8_t> message,
+                                 std::span<const std::uint8_t> suffix,
+                                 std::size_t labels) const noexcept;
+
+ private:
+  std::array<Entry, kCapacity> entries_{};
+  std::uint16_t size_ = 0;
+};
+
+}  // namespace zoned::dns

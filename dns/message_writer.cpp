@@ -1,0 +1,201 @@
+#include "dns/message_writer.hpp"
+
+#include <algorithm>
+#include <cstring>
+
+#include "dns/rdata.hpp"
+
+namespace zoned::dns {
+
+namespace {
+constexpr std::size_t kRRFixedSize = 10;  // type, class, TTL, rdlength
+}
+
+MessageWriter::MessageWriter(std::span<std::uint8_t> buffer, std::size_t limit) noexcept
+    : buf_(buffer), limit_(std::min({limit, buffer.size(), kMaxMessageSize})) {
+  reset();
+}
+
+void MessageWriter::reset() noexcept {
+  counts_ = {};
+  section_ = Section::Question;
+  reserved_ = 0;
+  ext_rcode_ = 0;
+  table_.clear();
+  if (buf_.size() < kHeaderSize || limit_ < kHeaderSize) {
+    size_ = 0;
+    limit_ = 0;
+    return;
+  }
+  std::memset(buf_.data(), 0, kHeaderSize);
+  size_ = kHeaderSize;
+}
+
+void MessageWriter::set_flag(std::uint16_t bit, bool on) noexcept {
+  set_flags(on ? static_cast<std::uint16_t>(flags() | bit)
+               : static_cast<std::uint16_t>(flags() & ~bit));
+}
+
+void MessageWriter::set_rcode(Rcode rcode) noexcept {
+  set_flags(static_cast<std::uint16_t>((flags() & ~flag::kRcodeMask) | rcode_low_bits(rcode)));
+  ext_rcode_ = rcode_ext_bits(rcode);
+}
+
+bool MessageWriter::set_limit(std::size_t limit) noexcept {
+  limit = std::min({limit, buf_.size(), kMaxMessageSize});
+  if (size_ == 0 || limit < size_ + reserved_) return false;
+  limit_ = limit;
+  return true;
+}
+
+std::size_t MessageWriter::room() const noexcept {
+  const std::size_t used = size_ + reserved_;
+  return used < limit_ ? limit_ - used : 0;
+}
+
+std::size_t MessageWriter::available() const noexcept { return room(); }
+
+bool MessageWriter::reserve(std::size_t n) noexcept {
+  if (n > room()) return false;
+  reserved_ += n;
+  return true;
+}
+
+MessageWriter::Mark MessageWriter::mark() const noexcept {
+  return Mark{size_, counts_, table_.size(), section_};
+}
+
+void MessageWriter::rollback(const Mark& m) noexcept {
+  if (m.size > size_ || size_ == 0) return;  // a mark from the future: ignore
+  size_ = m.size;
+  counts_ = m.counts;
+  for (std::size_t i = 0; i < 4; ++i) put16(4 + 2 * i, counts_[i]);
+  table_.truncate(m.table_size);
+  section_ = m.section;
+}
+
+bool MessageWriter::write_bytes(std::span<const std::uint8_t> bytes) noexcept {
+  if (bytes.size() > room()) return false;
+  if (!bytes.empty()) std::memcpy(buf_.data() + size_, bytes.data(), bytes.size());
+  size_ += bytes.size();
+  return true;
+}
+
+bool MessageWriter::write_name(std::span<const std::uint8_t> name, bool compress) noexcept {
+  // Label start positions of the uncompressed name.
+  std::array<std::uint8_t, Name::kMaxLabels + 1> starts{};
+  std::size_t labels = 0;
+  for (std::size_t p = 0; p < name.size();) {
+    const std::uint8_t len = name[p];
+    if (len == 0) break;
+    if (labels >= Name::kMaxLabels || (len & 0xc0) != 0) return false;
+    starts[labels++] = static_cast<std::uint8_t>(p);
+    p += 1 + std::size_t{len};
+  }
+  // Longest already-written suffix: labels before it are written, then a pointer.
+  std::size_t keep = labels;  // labels written literally
+  std::size_t target = 0;
+  if (compress) {
+    for (std::size_t i = 0; i < labels; ++i) {
+      target = table_.find(message(), name.subspan(starts[i]), labels - i);
+      if (target != 0) { keep = i; break; }
+    }
+  }
+  const std::size_t literal = keep < labels ? starts[keep] : name.size();
+  const std::size_t need = literal + (target != 0 ? 2 : 0);
+  if (need > room()) return false;
+  const std::size_t at = size_;
+  std::memcpy(buf_.data() + size_, name.data(), literal);
+  size_ += literal;
+  if (target != 0) {
+    buf_[size_] = static_cast<std::uint8_t>(0xc0 | (target >> 8));
+    buf_[size_ + 1] = static_cast<std::uint8_t>(target);
+    size_ += 2;
+  }
+  if (compress) {
+    for (std::size_t i = 0; i < keep; ++i) table_.add(at + starts[i], labels - i);
+  }
+  return true;
+}
+
+bool MessageWriter::add_question(const Name& qname, RRType qtype, RRClass qclass) noexcept {
+  if (size_ == 0 || section_ != Section::Question || counts_[0] == 0xffff) return false;
+  const Mark m = mark();
+  const std::array<std::uint8_t, 4> tail{
+      static_cast<std::uint8_t>(static_cast<std::uint16_t>(qtype) >> 8),
+      static_cast<std::uint8_t>(static_cast<std::uint16_t>(qtype)),
+      static_cast<std::uint8_t>(static_cast<std::uint16_t>(qclass) >> 8),
+      static_cast<std::uint8_t>(static_cast<std::uint16_t>(qclass))};
+  if (!write_name(qname.wire(), true) || !write_bytes(tail)) {
+    rollback(m);
+    return false;
+  }
+  put16(4, ++counts_[0]);
+  return true;
+}
+
+bool MessageWriter::begin_rr(Section s, std::span<const std::uint8_t> owner, RRType type,
+                             RRClass rclass, std::uint32_t ttl) noexcept {
+  if (size_ == 0 || s == Section::Question || s < section_) return false;
+  if (counts_[static_cast<std::size_t>(s)] == 0xffff) return false;
+  if (!write_name(owner, true)) return false;
+  const auto t = static_cast<std::uint16_t>(type);
+  const auto c = static_cast<std::uint16_t>(rclass);
+  const std::array<std::uint8_t, kRRFixedSize> fixed{
+      static_cast<std::uint8_t>(t >> 8), static_cast<std::uint8_t>(t),
+      static_cast<std::uint8_t>(c >> 8), static_cast<std::uint8_t>(c),
+      static_cast<std::uint8_t>(ttl >> 24), static_cast<std::uint8_t>(ttl >> 16),
+      static_cast<std::uint8_t>(ttl >> 8), static_cast<std::uint8_t>(ttl),
+      0, 0};  // rdlength, patched by finish_rr()
+  return write_bytes(fixed);
+}
+
+bool MessageWriter::finish_rr(Section s, std::size_t rdlength_pos) noexcept {
+  const std::size_t rdlength = size_ - (rdlength_pos + 2);
+  if (rdlength > 0xffff) return false;
+  put16(rdlength_pos, static_cast<std::uint16_t>(rdlength));
+  section_ = s;
+  const auto i = static_cast<std::size_t>(s);
+  put16(4 + 2 * i, ++counts_[i]);
+  return true;
+}
+
+bool MessageWriter::add_rr(Section s, std::span<const std::uint8_t> owner, RRType type,
+                           RRClass rclass, std::uint32_t ttl,
+                           std::span<const std::uint8_t> rdata) noexcept {
+  const Mark m = mark();
+  if (!begin_rr(s, owner, type, rclass, ttl)) {
+    rollback(m);
+    return false;
+  }
+  const std::size_t rdlength_pos = size_ - 2;
+  std::array<RdataName, kMaxRdataNames> names{};
+  const std::size_t n = rdata.empty() ? 0 : rdata_embedded_names(type, rdata, names);
+  std::size_t copied = 0;
+  bool ok = true;
+  for (std::size_t i = 0; i < n && ok; ++i) {
+    const RdataName& rn = names[i];
+    if (!rn.compressible) continue;  // copied verbatim with the bytes around it
+    if (rn.offset < copied || std::size_t{rn.offset} + rn.length > rdata.size()) { ok = false; break; }
+    ok = write_bytes(rdata.subspan(copied, rn.offset - copied)) &&
+         write_name(rdata.subspan(rn.offset, rn.length), true);
+    copied = std::size_t{rn.offset} + rn.length;
+  }
+  ok = ok && write_bytes(rdata.subspan(copied)) && finish_rr(s, rdlength_pos);
+  if (!ok) rollback(m);
+  return ok;
+}
+
+bool MessageWriter::add_rr_parts(Section s, std::span<const std::uint8_t> owner, RRType type,
+                                 RRClass rclass, std::uint32_t ttl,
+                                 std::span<const std::span<const std::uint8_t>> parts) noexcept {
+  const Mark m = mark();
+  bool ok = begin_rr(s, owner, type, rclass, ttl);
+  const std::size_t rdlength_pos = size_ - 2;
+  for (const auto& part : parts) ok = ok && write_bytes(part);
+  ok = ok && finish_rr(s, rdlength_pos);
+  if (!ok) rollback(m);
+  return ok;
+}
+
+}  // namespace zoned::dns
