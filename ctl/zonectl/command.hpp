@@ -1,0 +1,27 @@
+#pragma once
+// zonectl subcommands: each lives in its own cmd_*.cpp and registers one
+// Command row in commands.cpp; main.cpp only dispatches.
+#include <span>
+#include <string_view>
+
+namespace zoned::ctl {
+
+// Exit codes shared by all commands.
+inline constexpr int kExitOk = 0;
+inline constexpr int kExitFailure = 1;  // the command ran and found errors / failed
+inline constexpr int kExitUsage = 2;
+
+struct Command {
+  std::string_view name;
+  std::string_view summary;  // one line for `zonectl --help`
+  std::string_view help;     // full text for `zonectl help NAME`
+  int (*run)(std::span<const std::string_view> args);  // args exclude the command name
+};
+
+[[nodiscard]] std::span<const Command> commands();
+
+// The commands (declared here, defined in their cmd_*.cpp).
+int run_check_zone(std::span<const std::string_view> args);
+extern const std::string_view kCheckZoneHelp;
+
+}  // namespace zoned::ctl

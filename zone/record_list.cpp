@@ -1,0 +1,192 @@
+#include "zone/record_list.hpp"
+
+#include <algorithm>
+#include <cstring>
+
+#include "dns/rdata.hpp"
+
+namespace zoned::zone {
+
+void RecordList::make_key(std::span<const std::uint8_t> wire, std::vector<std::uint8_t>& out) {
+  out.clear();
+  // Label offsets, then walk them right to left.
+  std::size_t offs[dns::Name::kMaxLabels + 1];
+  std::size_t count = 0;
+  for (std::size_t p = 0; p < wire.size() && wire[p] != 0 && count <= dns::Name::kMaxLabels;
+       p += wire[p] + 1u)
+    offs[count++] = p;
+  for (std::size_t i = count; i-- > 0;) {
+    const std::size_t p = offs[i];
+    for (std::size_t j = 1; j <= wire[p]; ++j) {
+      const std::uint8_t c = dns::ascii_lower(wire[p + j]);
+      // 0x00 -> 01 01, 0x01 -> 01 02: keeps byte order and frees 0x00 to end a label.
+      if (c <= 1) {
+        out.push_back(1);
+        out.push_back(static_cast<std::uint8_t>(c + 1));
+      } else {
+        out.push_back(c);
+      }
+    }
+    out.push_back(0);
+  }
+}
+
+void RecordList::on_record(const ParsedRecord& rr) {
+  add(rr.owner, rr.type, rr.rclass, rr.ttl, rr.rdata, rr.pos);
+}
+
+void RecordList::add(const dns::Name& owner, dns::RRType type, dns::RRClass rclass,
+                     std::uint32_t ttl, std::span<const std::uint8_t> rdata, SourcePos pos) {
+  const auto wire = owner.wire();
+  // Consecutive records usually share their owner: store it once.
+  bool reuse = false;
+  if (!owners_.empty()) {
+    const Owner& last = owners_.back();
+    if (last.wire_length == wire.size()) {
+      reuse = true;
+      const std::uint8_t* stored = owner_arena_.data() + last.wire_offset;
+      for (std::size_t i = 0; i < wire.size(); ++i)
+        if (stored[i] != dns::ascii_lower(wire[i])) { reuse = false; break; }
+    }
+  }
+  if (!reuse) {
+    Owner o;
+    o.wire_offset = static_cast<std::uint32_t>(owner_arena_.size());
+    o.wire_length = static_cast<std::uint8_t>(wire.size());
+    for (auto b : wire) owner_arena_.push_back(dns::ascii_lower(b));
+    make_key(wire, scratch_);
+    o.key_offset = static_cast<std::uint32_t>(key_arena_.size());
+    o.key_length = static_cast<std::uint16_t>(scratch_.size());
+    key_arena_.insert(key_arena_.end(), scratch_.begin(), scratch_.end());
+    owners_.push_back(o);
+  }
+  Record r;
+  r.owner = static_cast<std::uint32_t>(owners_.size() - 1);
+  r.rdata_offset = static_cast<std::uint32_t>(rdata_arena_.size());
+  r.rdata_length = static_cast<std::uint16_t>(rdata.size());
+  r.type = type;
+  r.rclass = rclass;
+  r.ttl = ttl;
+  r.pos = pos;
+  rdata_arena_.insert(rdata_arena_.end(), rdata.begin(), rdata.end());
+  dns::rdata_to_canonical(type, std::span<std::uint8_t>(rdata_arena_.data() + r.rdata_offset,
+                                                        r.rdata_length));
+  records_.push_back(r);
+  sorted_ = false;
+}
+
+std::span<const std::uint8_t> RecordList::owner_wire(const Record& r) const noexcept {
+  const Owner& o = owners_[r.owner];
+  return {owner_arena_.data() + o.wire_offset, o.wire_length};
+}
+
+std::span<const std::uint8_t> RecordList::owner_key(const Record& r) const noexcept {
+  const Owner& o = owners_[r.owner];
+  return {key_arena_.data() + o.key_offset, o.key_length};
+}
+
+dns::Name RecordList::owner_name(const Record& r) const {
+  dns::Name n;
+  (void)dns::Name::from_uncompressed(owner_wire(r), n);
+  return n;
+}
+
+static int compare_bytes(std::span<const std::uint8_t> a, std::span<const std::uint8_t> b) {
+  const std::size_t m = std::min(a.size(), b.size());
+  if (m != 0) {
+    int c = std::memcmp(a.data(), b.data(), m);
+    if (c != 0) return c;
+  }
+  return a.size() < b.size() ? -1 : (a.size() > b.size() ? 1 : 0);
+}
+
+int RecordList::compare_owner(const Record& a, const Record& b) const noexcept {
+  if (a.owner == b.owner) return 0;
+  return compare_bytes(owner_key(a), owner_key(b));
+}
+
+bool RecordList::same_owner(const Record& a, const Record& b) const noexcept {
+  return compare_owner(a, b) == 0;
+}
+
+void RecordList::sort(std::vector<std::size_t>* ttl_conflicts) {
+  // 1. Rank owners in canonical order so that records compare by integer.
+  std::vector<std::uint32_t> order(owners_.size());
+  for (std::uint32_t i = 0; i < order.size(); ++i) order[i] = i;
+  auto key_of = [&](std::uint32_t i) {
+    const Owner& o = owners_[i];
+    return std::span<const std::uint8_t>(key_arena_.data() + o.key_offset, o.key_length);
+  };
+  std::sort(order.begin(), order.end(), [&](std::uint32_t a, std::uint32_t b) {
+    return compare_bytes(key_of(a), key_of(b)) < 0;
+  });
+  std::vector<std::uint32_t> rank(owners_.size());
+  std::uint32_t r = 0;
+  for (std::size_t i = 0; i < order.size(); ++i) {
+    if (i > 0 && compare_bytes(key_of(order[i - 1]), key_of(order[i])) != 0) ++r;
+    rank[order[i]] = r;
+  }
+  // Equal names stored twice (non-consecutive) share one owner index.
+  std::vector<std::uint32_t> rep(r + 1, UINT32_MAX);
+  for (std::size_t i = 0; i < order.size(); ++i)
+    if (rep[rank[order[i]]] == UINT32_MAX) rep[rank[order[i]]] = order[i];
+  // 2. Sort records: (owner rank, type, rdata, original position).
+  std::vector<std::uint32_t> idx(records_.size());
+  for (std::uint32_t i = 0; i < idx.size(); ++i) idx[i] = i;
+  std::sort(idx.begin(), idx.end(), [&](std::uint32_t a, std::uint32_t b) {
+    const Record& x = records_[a];
+    const Record& y = records_[b];
+    if (rank[x.owner] != rank[y.owner]) return rank[x.owner] < rank[y.owner];
+    if (x.type != y.type) return x.type < y.type;
+    if (x.rclass != y.rclass) return x.rclass < y.rclass;
+    int c = compare_bytes(rdata(x), rdata(y));
+    if (c != 0) return c < 0;
+    return a < b;
+  });
+  // 3. Rebuild, merging duplicates and unifying RRset TTLs to the first seen.
+  std::vector<Record> out;
+  out.reserve(records_.size());
+  std::size_t set_start = 0;
+  std::uint32_t first_seen = 0;  // original index of the set's earliest record
+  bool conflict = false;
+  auto close_set = [&]() {
+    if (out.size() == set_start) return;
+    const std::uint32_t ttl = records_[first_seen].ttl;
+    for (std::size_t k = set_start; k < out.size(); ++k) {
+      if (out[k].ttl != ttl) conflict = true;
+      out[k].ttl = ttl;
+    }
+    if (conflict && ttl_conflicts != nullptr) ttl_conflicts->push_back(set_start);
+  };
+  for (std::size_t k = 0; k < idx.size(); ++k) {
+    Record rec = records_[idx[k]];
+    rec.owner = rep[rank[rec.owner]];
+    if (!out.empty()) {
+      const Record& prev = out.back();
+      const bool same_set = prev.owner == rec.owner && prev.type == rec.type &&
+                            prev.rclass == rec.rclass;
+      if (same_set && compare_bytes(rdata(prev), rdata(rec)) == 0) {
+        // Duplicate RR: merged silently, but its TTL still takes part.
+        if (rec.ttl != records_[first_seen].ttl && idx[k] > first_seen) conflict = true;
+        if (idx[k] < first_seen) first_seen = idx[k];
+        continue;
+      }
+      if (!same_set) {
+        close_set();
+        set_start = out.size();
+        first_seen = idx[k];
+        conflict = false;
+      } else if (idx[k] < first_seen) {
+        first_seen = idx[k];
+      }
+    } else {
+      first_seen = idx[k];
+    }
+    out.push_back(rec);
+  }
+  close_set();
+  records_ = std::move(out);
+  sorted_ = true;
+}
+
+}  // namespace zoned::zone

@@ -1,0 +1,273 @@
+#include "zone/zone_check.hpp"
+
+#include <algorithm>
+#include <cstring>
+
+namespace zoned::zone {
+
+namespace {
+
+using Bytes = std::span<const std::uint8_t>;
+
+// Keys are label-terminated (RecordList::make_key), so a key prefix is exactly
+// an ancestor name: a.b is below b iff key(b) is a prefix of key(a.b).
+bool key_is_below_or_at(Bytes key, Bytes ancestor) {
+  return key.size() >= ancestor.size() &&
+         (ancestor.empty() || std::memcmp(key.data(), ancestor.data(), ancestor.size()) == 0);
+}
+bool key_less(Bytes a, Bytes b) {
+  return std::lexicographical_compare(a.begin(), a.end(), b.begin(), b.end());
+}
+bool key_equal(Bytes a, Bytes b) { return std::equal(a.begin(), a.end(), b.begin(), b.end()); }
+
+struct OwnerInfo {
+  Bytes key;
+  std::size_t first = 0;  // record range [first, last)
+  std::size_t last = 0;
+  bool has_ns = false;
+  bool has_address = false;
+  bool has_dname = false;
+};
+
+class Checker {
+ public:
+  Checker(const RecordList& rl, const dns::Name& origin, std::span<const std::string> files,
+          std::vector<Diagnostic>& out)
+      : rl_(rl), files_(files), out_(out) {
+    RecordList::make_key(origin.wire(), origin_key_);
+    origin_text_ = origin.to_text();
+  }
+
+  void run() {
+    index_owners();
+    std::size_t soa_at_apex = 0;
+    bool apex_seen = false, ns_at_apex = false;
+    Bytes cut, dname_cut;
+    bool in_cut = false, in_dname = false;
+    std::string cut_text, dname_text;
+    for (const OwnerInfo& o : owners_) {
+      const auto& first = rl_[o.first];
+      if (!key_is_below_or_at(o.key, origin_key_)) {
+        report(Severity::Error, first,
+               name_of(first) + " is outside the zone " + origin_text_ + " (" +
+                   dns::type_to_text(first.type) + ")");
+        continue;
+      }
+      const bool apex = o.key.size() == origin_key_.size();
+      // Occlusion: canonical order keeps each subtree contiguous after its root.
+      if (in_cut && !key_is_below_or_at(o.key, cut)) in_cut = false;
+      if (in_dname && !key_is_below_or_at(o.key, dname_cut)) in_dname = false;
+      const bool below_cut = in_cut && o.key.size() > cut.size();
+      const bool below_dname = in_dname && o.key.size() > dname_cut.size();
+      std::size_t cnames = 0;
+      bool other = false;
+      dns::RRType other_type{};
+      for (std::size_t i = o.first; i < o.last; ++i) {
+        const auto& r = rl_[i];
+        if (r.type == dns::RRType::SOA) {
+          if (apex)
+            ++soa_at_apex;
+          else
+            report(Severity::Error, r, "SOA record at " + name_of(r) + ", not at the zone apex " +
+                                           origin_text_);
+        }
+        if (r.type == dns::RRType::CNAME)
+          ++cnames;
+        else if (!dns::is_dnssec_type(r.type) && !other) {
+          other = true;
+          other_type = r.type;
+        }
+        if (below_cut) {
+          const bool glue = (r.type == dns::RRType::A || r.type == dns::RRType::AAAA) &&
+                            is_ns_target(o.key);
+          if (!glue)
+            report(Severity::Warning, r,
+                   name_of(r) + " " + dns::type_to_text(r.type) +
+                       " is occluded by the delegation at " + cut_text);
+        } else if (below_dname) {
+          report(Severity::Warning, r,
+                 name_of(r) + " " + dns::type_to_text(r.type) + " is occluded by the DNAME at " +
+                     dname_text);
+        }
+      }
+      if (apex) {
+        apex_seen = true;
+        ns_at_apex = o.has_ns;
+      }
+      if (cnames > 1)
+        report(Severity::Error, rl_[o.first],
+               name_of(rl_[o.first]) + " has more than one CNAME record");
+      if (cnames > 0 && other) {
+        const auto& r = cname_record(o);
+        report(Severity::Error, r,
+               name_of(r) + " has a CNAME and other data (" + dns::type_to_text(other_type) +
+                   "); RFC 2181 §10.1");
+      }
+      if (!in_cut && !apex && o.has_ns) {
+        in_cut = true;
+        cut = o.key;
+        cut_text = name_of(first);
+      }
+      if (!in_dname && o.has_dname) {
+        in_dname = true;
+        dname_cut = o.key;
+        dname_text = name_of(first);
+      }
+    }
+    if (!apex_seen || soa_at_apex == 0)
+      report_zone(Severity::Error, "no SOA record at the zone apex " + origin_text_);
+    else if (soa_at_apex > 1)
+      report_zone(Severity::Error, "more than one SOA record at the zone apex " + origin_text_);
+    if (apex_seen && !ns_at_apex)
+      report_zone(Severity::Error, "no NS records at the zone apex " + origin_text_);
+    check_glue();
+  }
+
+ private:
+  void index_owners() {
+    for (std::size_t i = 0; i < rl_.size();) {
+      OwnerInfo o;
+      o.key = rl_.owner_key(rl_[i]);
+      o.first = i;
+      std::size_t j = i;
+      for (; j < rl_.size() && rl_[j].owner == rl_[i].owner; ++j) {
+        const auto t = rl_[j].type;
+        if (t == dns::RRType::NS) {
+          o.has_ns = true;
+          ns_records_.push_back(j);
+        }
+        if (t == dns::RRType::A || t == dns::RRType::AAAA) o.has_address = true;
+        if (t == dns::RRType::DNAME) o.has_dname = true;
+      }
+      o.last = j;
+      owners_.push_back(o);
+      i = j;
+    }
+    for (std::size_t idx : ns_records_) {
+      std::vector<std::uint8_t> key;
+      RecordList::make_key(rl_.rdata(rl_[idx]), key);
+      ns_targets_.push_back(std::move(key));
+    }
+    std::sort(ns_targets_.begin(), ns_targets_.end());
+  }
+
+  bool is_ns_target(Bytes key) const {
+    auto it = std::lower_bound(ns_targets_.begin(), ns_targets_.end(), key,
+                               [](const std::vector<std::uint8_t>& a, Bytes b) {
+                                 return key_less(Bytes(a), b);
+                               });
+    return it != ns_targets_.end() && key_equal(Bytes(*it), key);
+  }
+
+  const OwnerInfo* find_owner(Bytes key) const {
+    auto it = std::lower_bound(owners_.begin(), owners_.end(), key,
+                               [](const OwnerInfo& a, Bytes b) { return key_less(a.key, b); });
+    return it != owners_.end() && key_equal(it->key, key) ? &*it : nullptr;
+  }
+
+  // The closest delegation at or above `key` (below the apex), if any.
+  const OwnerInfo* delegation_above(Bytes key) const {
+    // Ancestors of key are its prefixes ending at a label terminator (0x00).
+    for (std::size_t len = origin_key_.size() + 1; len <= key.size(); ++len) {
+      if (key[len - 1] != 0) continue;
+      if (const OwnerInfo* o = find_owner(key.first(len)); o != nullptr && o->has_ns) return o;
+    }
+    return nullptr;
+  }
+
+  void check_glue() {
+    for (std::size_t n = 0; n < ns_records_.size(); ++n) {
+      const auto& r = rl_[ns_records_[n]];
+      std::vector<std::uint8_t> key;
+      RecordList::make_key(rl_.rdata(r), key);
+      if (!key_is_below_or_at(key, origin_key_)) continue;
+      const OwnerInfo* target = find_owner(key);
+      if (target != nullptr && target->has_address) continue;
+      dns::Name target_name;
+      (void)dns::Name::from_uncompressed(rl_.rdata(r), target_name);
+      if (delegation_above(key) != nullptr)
+        report(Severity::Warning, r,
+               name_of(r) + " NS " + target_name.to_text() +
+                   ": missing glue (no A or AAAA record for the in-zone target)");
+      else
+        report(Severity::Warning, r,
+               name_of(r) + " NS " + target_name.to_text() + ": the target has no A or AAAA record");
+    }
+  }
+
+  const RecordList::Record& cname_record(const OwnerInfo& o) const {
+    for (std::size_t i = o.first; i < o.last; ++i)
+      if (rl_[i].type == dns::RRType::CNAME) return rl_[i];
+    return rl_[o.first];
+  }
+
+  std::string name_of(const RecordList::Record& r) const { return rl_.owner_name(r).to_text(); }
+
+  void report(Severity sev, const RecordList::Record& r, std::string msg) {
+    Diagnostic d;
+    d.severity = sev;
+    if (r.pos.file < files_.size()) d.file = files_[r.pos.file];
+    d.line = r.pos.line;
+    d.column = r.pos.column;
+    d.message = std::move(msg);
+    out_.push_back(std::move(d));
+  }
+  void report_zone(Severity sev, std::string msg) {
+    Diagnostic d;
+    d.severity = sev;
+    if (!files_.empty()) d.file = files_[0];
+    d.message = std::move(msg);
+    out_.push_back(std::move(d));
+  }
+
+  const RecordList& rl_;
+  std::span<const std::string> files_;
+  std::vector<Diagnostic>& out_;
+  std::vector<std::uint8_t> origin_key_;
+  std::string origin_text_;
+  std::vector<OwnerInfo> owners_;
+  std::vector<std::size_t> ns_records_;
+  std::vector<std::vector<std::uint8_t>> ns_targets_;
+};
+
+}  // namespace
+
+void check_zone(RecordList& records, const dns::Name& origin, std::span<const std::string> files,
+                std::vector<Diagnostic>& out) {
+  std::vector<std::size_t> conflicts;
+  records.sort(&conflicts);
+  for (std::size_t i : conflicts) {
+    const auto& r = records[i];
+    Diagnostic d;
+    d.severity = Severity::Warning;
+    if (r.pos.file < files.size()) d.file = files[r.pos.file];
+    d.line = r.pos.line;
+    d.column = r.pos.column;
+    d.message = records.owner_name(r).to_text() + " " + dns::type_to_text(r.type) +
+                ": records of the RRset have different TTLs; using " + std::to_string(r.ttl) +
+                " (the first one)";
+    out.push_back(std::move(d));
+  }
+  Checker(records, origin, files, out).run();
+}
+
+ZoneSummary summarize(const RecordList& records) {
+  ZoneSummary s;
+  s.records = records.size();
+  for (std::size_t i = 0; i < records.size(); ++i) {
+    const auto& r = records[i];
+    const bool new_owner = i == 0 || records[i - 1].owner != r.owner;
+    if (new_owner) ++s.names;
+    if (new_owner || records[i - 1].type != r.type) ++s.rrsets;
+    switch (r.type) {
+      case dns::RRType::DNSKEY: s.has_dnskey = true; break;
+      case dns::RRType::RRSIG: s.has_rrsig = true; break;
+      case dns::RRType::NSEC: s.has_nsec = true; break;
+      case dns::RRType::NSEC3: s.has_nsec3 = true; break;
+      default: break;
+    }
+  }
+  return s;
+}
+
+}  // namespace zoned::zone
