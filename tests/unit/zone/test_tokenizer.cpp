@@ -1,0 +1,106 @@
+#include <doctest/doctest.h>
+
+#include <string>
+#include <vector>
+
+#include "zone/tokenizer.hpp"
+
+using zoned::zone::Token;
+using zoned::zone::Tokenizer;
+using zoned::zone::TokenizerError;
+
+namespace {
+struct Entry {
+  std::vector<Token> tokens;
+  bool blank = false;
+};
+std::vector<Entry> entries(std::string_view text, TokenizerError* err = nullptr) {
+  Tokenizer tz(text);
+  std::vector<Entry> out;
+  std::vector<Token> toks;
+  bool blank = false;
+  TokenizerError e;
+  while (true) {
+    auto st = tz.next(toks, blank, e);
+    if (st == Tokenizer::Status::End) break;
+    if (st == Tokenizer::Status::Error) {
+      if (err) *err = e;
+      break;
+    }
+    out.push_back({toks, blank});
+  }
+  return out;
+}
+}  // namespace
+
+TEST_CASE("tokenizer: tokens, comments, line and column") {
+  auto e = entries("www  A 1.2.3.4 ; comment\n\n; only comment\n\tMX 10 mx\n");
+  REQUIRE(e.size() == 2);
+  REQUIRE(e[0].tokens.size() == 3);
+  CHECK(e[0].tokens[0].text == "www");
+  CHECK(e[0].tokens[1].column == 6);
+  CHECK(e[0].tokens[2].text == "1.2.3.4");
+  CHECK_FALSE(e[0].blank);
+  CHECK(e[1].blank);
+  CHECK(e[1].tokens[0].line == 4);
+  CHECK(e[1].tokens[0].column == 2);
+}
+
+TEST_CASE("tokenizer: parentheses join lines") {
+  auto e = entries("@ SOA ns host (\n  1 ; serial\n  2 3 4\n  5 )\nnext A 1.1.1.1\n");
+  REQUIRE(e.size() == 2);
+  CHECK(e[0].tokens.size() == 9);
+  CHECK(e[0].tokens[4].text == "1");
+  CHECK(e[0].tokens[4].line == 2);
+  CHECK(e[0].tokens[8].text == "5");
+  CHECK(e[0].tokens[8].line == 4);
+  CHECK(e[1].tokens[0].line == 5);
+}
+
+TEST_CASE("tokenizer: unclosed parenthesis names where it opened") {
+  TokenizerError err;
+  auto e = entries("a A 1.1.1.1\n@ SOA ns host (\n 1 2 3 4 5\n", &err);
+  CHECK(e.size() == 1);
+  CHECK(err.line == 2);
+  CHECK(err.column == 15);
+  CHECK(err.message.find("unclosed") != std::string::npos);
+}
+
+TEST_CASE("tokenizer: quoted strings keep escapes raw") {
+  auto e = entries(R"X(t TXT "a \"b\" ; c" plain\ space "x(y)")X" "\n");
+  REQUIRE(e.size() == 1);
+  REQUIRE(e[0].tokens.size() == 5);
+  CHECK(e[0].tokens[2].quoted);
+  CHECK(e[0].tokens[2].text == R"(a \"b\" ; c)");
+  CHECK(e[0].tokens[2].column == 7);
+  CHECK_FALSE(e[0].tokens[3].quoted);
+  CHECK(e[0].tokens[3].text == R"(plain\ space)");
+  CHECK(e[0].tokens[4].text == "x(y)");
+}
+
+TEST_CASE("tokenizer: embedded quotes inside an unquoted token") {
+  auto e = entries("s SVCB 1 . alpn=\"h2, h3\" port=443\n");
+  REQUIRE(e.size() == 1);
+  REQUIRE(e[0].tokens.size() == 6);
+  CHECK(e[0].tokens[4].text == "alpn=\"h2, h3\"");
+  CHECK_FALSE(e[0].tokens[4].quoted);
+  CHECK(e[0].tokens[5].text == "port=443");
+  CHECK(e[0].tokens[5].column == 26);
+}
+
+TEST_CASE("tokenizer: unterminated quote and stray ')'") {
+  TokenizerError err;
+  entries("a TXT \"abc\n", &err);
+  CHECK(err.line == 1);
+  CHECK(err.column == 7);
+  TokenizerError err2;
+  entries("a A 1.1.1.1 )\n", &err2);
+  CHECK(err2.column == 13);
+}
+
+TEST_CASE("tokenizer: CRLF line ends") {
+  auto e = entries("a A 1.1.1.1\r\nb A 2.2.2.2\r\n");
+  REQUIRE(e.size() == 2);
+  CHECK(e[0].tokens[2].text == "1.1.1.1");
+  CHECK(e[1].tokens[0].line == 2);
+}

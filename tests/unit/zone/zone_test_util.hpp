@@ -1,0 +1,39 @@
+#pragma once
+// Helpers for the zone tests: parse text into a RecordList, find diagnostics.
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "zone/master_file.hpp"
+#include "zone/record_list.hpp"
+
+namespace zoned::zone::test {
+
+inline dns::Name name(std::string_view text) { return dns::Name::parse(text).value(); }
+
+inline ParseOutcome parse(std::string_view text, RecordList& rl,
+                          std::string_view origin = "example.com.", ParseOptions opt = {}) {
+  opt.origin = name(origin);
+  return parse_master_text(text, "test.zone", opt, rl);
+}
+
+inline const Diagnostic* find_diag(const std::vector<Diagnostic>& ds, std::string_view needle,
+                                   Severity sev) {
+  for (const auto& d : ds)
+    if (d.severity == sev && d.message.find(needle) != std::string::npos) return &d;
+  return nullptr;
+}
+
+inline std::size_t count(const std::vector<Diagnostic>& ds, Severity sev) {
+  std::size_t n = 0;
+  for (const auto& d : ds) n += d.severity == sev;
+  return n;
+}
+
+constexpr std::string_view kApex =
+    "$TTL 3600\n"
+    "@ SOA ns1 hostmaster 1 7200 3600 1209600 300\n"
+    "@ NS ns1\n"
+    "ns1 A 192.0.2.1\n";
+
+}  // namespace zoned::zone::test
