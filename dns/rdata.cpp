@@ -1,0 +1,1028 @@
+#include "dns/rdata.hpp"
+
+#include <arpa/inet.h>
+
+#include <algorithm>
+#include <array>
+#include <cstring>
+
+#include "dns/encoding.hpp"
+#include "dns/rdata_layout.hpp"
+#if __has_include("dns/rdata_svcb.hpp") && __has_include("dns/rdata_svcb.cpp")
+#include "dns/rdata_svcb.hpp"
+#define ZONED_HAVE_SVCB 1
+#endif
+#if __has_include("dns/rdata_loc.hpp") && __has_include("dns/rdata_loc.cpp")
+#include "dns/rdata_loc.hpp"
+#define ZONED_HAVE_LOC 1
+#endif
+
+namespace zoned::dns {
+
+namespace {
+
+constexpr std::size_t kBad = static_cast<std::size_t>(-1);
+constexpr std::size_t kMaxCharString = 255;     // RFC 1035 §3.3
+constexpr std::size_t kMaxBitmapWindowLen = 32; // RFC 4034 §4.1.2
+constexpr std::size_t kMaxRdata = 65535;
+
+// ---------------------------------------------------------------------------
+// Wire side
+
+// Length of an uncompressed name at the start of `rem`, or kBad.
+std::size_t name_length(std::span<const std::uint8_t> rem) noexcept {
+  std::size_t pos = 0;
+  while (true) {
+    if (pos >= rem.size()) return kBad;
+    std::uint8_t len = rem[pos];
+    if (len == 0) return pos + 1 <= Name::kMaxWireLength ? pos + 1 : kBad;
+    if (len > Name::kMaxLabelLength) return kBad;  // also rejects pointers here
+    pos += 1u + len;
+    if (pos >= Name::kMaxWireLength) return kBad;
+  }
+}
+
+bool is_name(Field k) noexcept {
+  return k == Field::NameCompress || k == Field::NameDecompress || k == Field::NameCanonical ||
+         k == Field::Name;
+}
+
+bool bitmap_valid(std::span<const std::uint8_t> b) noexcept {
+  std::size_t pos = 0;
+  int last_window = -1;
+  while (pos < b.size()) {
+    if (b.size() - pos < 2) return false;
+    int window = b[pos];
+    std::size_t len = b[pos + 1];
+    if (window <= last_window || len == 0 || len > kMaxBitmapWindowLen) return false;
+    if (b.size() - pos - 2 < len) return false;
+    if (b[pos + 1 + len] == 0) return false;  // trailing zero octets are not minimal
+    last_window = window;
+    pos += 2 + len;
+  }
+  return true;
+}
+
+bool is_alnum(std::uint8_t c) noexcept {
+  return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+}
+
+// Wire length of field `k` at the start of `rem` (the rest of the rdata), or
+// kBad. `gateway_type` is IPSECKEY rdata octet 1.
+std::size_t field_length(const FieldSpec& spec, std::span<const std::uint8_t> rem,
+                         std::uint8_t gateway_type) noexcept {
+  auto fixed = [&](std::size_t n) { return rem.size() >= n ? n : kBad; };
+  if (spec.optional && rem.empty()) return 0;
+  switch (spec.kind) {
+    case Field::NameCompress:
+    case Field::NameDecompress:
+    case Field::NameCanonical:
+    case Field::Name: return name_length(rem);
+    case Field::U8:
+    case Field::Algorithm:
+    case Field::CertAlgorithm: return fixed(1);
+    case Field::U16:
+    case Field::Type:
+    case Field::CertType: return fixed(2);
+    case Field::U32:
+    case Field::Time:
+    case Field::Ttl:
+    case Field::IPv4: return fixed(4);
+    case Field::IPv6: return fixed(16);
+    case Field::Eui48: return fixed(6);
+    case Field::Eui64:
+    case Field::Ilnp64: return fixed(8);
+    case Field::CharString:
+    case Field::HexLen8:
+      return rem.empty() ? kBad : fixed(1u + rem[0]);
+    case Field::Base32Len8:
+      return rem.empty() || rem[0] == 0 ? kBad : fixed(1u + rem[0]);
+    case Field::CaaTag: {
+      if (rem.empty() || rem[0] == 0 || rem.size() < 1u + rem[0]) return kBad;
+      for (std::size_t i = 1; i <= rem[0]; ++i) {
+        if (!is_alnum(rem[i])) return kBad;
+      }
+      return 1u + rem[0];
+    }
+    case Field::CharStrings: {
+      if (rem.empty()) return kBad;
+      std::size_t pos = 0;
+      while (pos < rem.size()) {
+        pos += 1u + rem[pos];
+        if (pos > rem.size()) return kBad;
+      }
+      return pos;
+    }
+    case Field::Base64:
+    case Field::Hex:
+      return rem.empty() ? kBad : rem.size();
+    case Field::RemainderString: return rem.size();
+    case Field::Bitmap: return bitmap_valid(rem) ? rem.size() : kBad;
+    case Field::IpsecGateway:
+      switch (gateway_type) {
+        case 0: return 0;
+        case 1: return fixed(4);
+        case 2: return fixed(16);
+        case 3: return name_length(rem);
+        default: return kBad;
+      }
+    case Field::SvcParams:
+#ifdef ZONED_HAVE_SVCB
+      return svcb::params_check(rem) == WireError::Ok ? rem.size() : kBad;
+#else
+      return kBad;
+#endif
+    case Field::Loc:
+#ifdef ZONED_HAVE_LOC
+      return loc::check(rem) == WireError::Ok ? rem.size() : kBad;
+#else
+      return kBad;
+#endif
+  }
+  return kBad;
+}
+
+using FieldParts = std::array<std::span<const std::uint8_t>, kMaxRdataFields>;
+
+// Splits valid rdata into its fields; false if it does not match the layout.
+bool split_fields(const RdataLayout& layout, std::span<const std::uint8_t> rdata,
+                  FieldParts& parts) noexcept {
+  std::size_t pos = 0;
+  std::uint8_t gateway_type = rdata.size() > 1 ? rdata[1] : 0;
+  for (std::size_t i = 0; i < layout.count; ++i) {
+    std::size_t n = field_length(layout.fields[i], rdata.subspan(pos), gateway_type);
+    if (n == kBad) return false;
+    parts[i] = rdata.subspan(pos, n);
+    pos += n;
+  }
+  return pos == rdata.size();
+}
+
+// ---------------------------------------------------------------------------
+// Text output
+
+void append_uint(std::string& out, std::uint64_t v) {
+  char buf[24];
+  char* end = buf + sizeof buf;
+  char* p = end;
+  do {
+    *--p = static_cast<char>('0' + v % 10);
+    v /= 10;
+  } while (v != 0);
+  out.append(p, static_cast<std::size_t>(end - p));
+}
+
+std::uint32_t get_u32(std::span<const std::uint8_t> b) noexcept {
+  return std::uint32_t{b[0]} << 24 | std::uint32_t{b[1]} << 16 | std::uint32_t{b[2]} << 8 | b[3];
+}
+std::uint16_t get_u16(std::span<const std::uint8_t> b) noexcept {
+  return static_cast<std::uint16_t>(b[0] << 8 | b[1]);
+}
+
+// Days since 1970-01-01 of a proleptic Gregorian date (era-based arithmetic).
+std::int64_t days_from_date(std::int64_t y, unsigned m, unsigned d) noexcept {
+  y -= m <= 2 ? 1 : 0;
+  std::int64_t era = (y >= 0 ? y : y - 399) / 400;
+  auto yoe = static_cast<unsigned>(y - era * 400);
+  unsigned doy = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + d - 1;
+  unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+  return era * 146097 + static_cast<std::int64_t>(doe) - 719468;
+}
+
+void date_from_days(std::int64_t z, std::int64_t& y, unsigned& m, unsigned& d) noexcept {
+  z += 719468;
+  std::int64_t era = (z >= 0 ? z : z - 146096) / 146097;
+  auto doe = static_cast<unsigned>(z - era * 146097);
+  unsigned yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+  unsigned doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+  unsigned mp = (5 * doy + 2) / 153;
+  d = doy - (153 * mp + 2) / 5 + 1;
+  m = mp < 10 ? mp + 3 : mp - 9;
+  y = static_cast<std::int64_t>(yoe) + era * 400 + (m <= 2 ? 1 : 0);
+}
+
+void append_digits(std::string& out, std::uint64_t v, int width) {
+  char buf[8];
+  for (int i = width - 1; i >= 0; --i) {
+    buf[i] = static_cast<char>('0' + v % 10);
+    v /= 10;
+  }
+  out.append(buf, static_cast<std::size_t>(width));
+}
+
+// RFC 4034 §3.2: YYYYMMDDHHmmSS in UTC.
+void append_time(std::string& out, std::uint32_t t) {
+  std::int64_t y;
+  unsigned m, d;
+  date_from_days(t / 86400, y, m, d);
+  std::uint32_t s = t % 86400;
+  append_digits(out, static_cast<std::uint64_t>(y), 4);
+  append_digits(out, m, 2);
+  append_digits(out, d, 2);
+  append_digits(out, s / 3600, 2);
+  append_digits(out, s / 60 % 60, 2);
+  append_digits(out, s % 60, 2);
+}
+
+void append_type(std::string& out, std::uint16_t t) {
+  std::string_view m = type_mnemonic(static_cast<RRType>(t));
+  if (!m.empty()) {
+    out.append(m);
+  } else {
+    out.append("TYPE");
+    append_uint(out, t);
+  }
+}
+
+struct Mnemonic {
+  std::string_view name;
+  std::uint16_t value;
+};
+
+// DNSSEC algorithm numbers (IANA registry, as BIND spells them).
+constexpr std::array kAlgorithms = std::to_array<Mnemonic>({
+    {"RSAMD5", 1}, {"DH", 2}, {"DSA", 3}, {"RSASHA1", 5}, {"DSA-NSEC3-SHA1", 6},
+    {"NSEC3DSA", 6}, {"RSASHA1-NSEC3-SHA1", 7}, {"NSEC3RSASHA1", 7}, {"RSASHA256", 8},
+    {"RSASHA512", 10}, {"ECC-GOST", 12}, {"ECCGOST", 12}, {"ECDSAP256SHA256", 13},
+    {"ECDSAP384SHA384", 14}, {"ED25519", 15}, {"ED448", 16}, {"INDIRECT", 252},
+    {"PRIVATEDNS", 253}, {"PRIVATEOID", 254},
+});
+
+// RFC 4398 §2.1 certificate types.
+constexpr std::array kCertTypes = std::to_array<Mnemonic>({
+    {"PKIX", 1}, {"SPKI", 2}, {"PGP", 3}, {"IPKIX", 4}, {"ISPKI", 5}, {"IPGP", 6},
+    {"ACPKIX", 7}, {"IACPKIX", 8}, {"URI", 253}, {"OID", 254},
+});
+
+template <std::size_t N>
+std::string_view mnemonic_of(const std::array<Mnemonic, N>& table, std::uint16_t v) noexcept {
+  for (const auto& e : table) {
+    if (e.value == v) return e.name;
+  }
+  return {};
+}
+
+bool equals_ci(std::string_view a, std::string_view upper) noexcept {
+  if (a.size() != upper.size()) return false;
+  for (std::size_t i = 0; i < a.size(); ++i) {
+    char c = a[i];
+    if (c >= 'a' && c <= 'z') c = static_cast<char>(c - 32);
+    if (c != upper[i]) return false;
+  }
+  return true;
+}
+
+template <std::size_t N>
+std::optional<std::uint16_t> mnemonic_value(const std::array<Mnemonic, N>& table,
+                                            std::string_view text) noexcept {
+  for (const auto& e : table) {
+    if (equals_ci(text, e.name)) return e.value;
+  }
+  return std::nullopt;
+}
+
+// Inside quotes only '"', '\\' and non-printables need escapes; BIND prints
+// ';', '(' and ')' there as they are.
+void append_quoted(std::string& out, std::span<const std::uint8_t> bytes) {
+  out.push_back('"');
+  for (std::uint8_t c : bytes) {
+    if (c == '"' || c == '\\') {
+      out.push_back('\\');
+      out.push_back(static_cast<char>(c));
+    } else if (c < 0x20 || c > 0x7E) {
+      char buf[4] = {'\\', static_cast<char>('0' + c / 100), static_cast<char>('0' + c / 10 % 10),
+                     static_cast<char>('0' + c % 10)};
+      out.append(buf, 4);
+    } else {
+      out.push_back(static_cast<char>(c));
+    }
+  }
+  out.push_back('"');
+}
+
+void append_hex_lower_sep(std::string& out, std::span<const std::uint8_t> b, char sep) {
+  static constexpr char kDigits[] = "0123456789abcdef";
+  for (std::size_t i = 0; i < b.size(); ++i) {
+    if (i != 0) out.push_back(sep);
+    out.push_back(kDigits[b[i] >> 4]);
+    out.push_back(kDigits[b[i] & 0xF]);
+  }
+}
+
+void append_name(std::string& out, std::span<const std::uint8_t> wire) {
+  Name n;
+  if (Name::from_uncompressed(wire, n)) n.append_text(out);
+}
+
+// Appends one field's text (without a leading separator). Returns false if
+// the field prints nothing (empty optional part, empty bitmap).
+bool field_to_text(Field k, std::span<const std::uint8_t> b, std::uint8_t gateway_type,
+                   std::string& out) {
+  switch (k) {
+    case Field::NameCompress:
+    case Field::NameDecompress:
+    case Field::NameCanonical:
+    case Field::Name: append_name(out, b); return true;
+    case Field::U8:
+    case Field::Algorithm: append_uint(out, b[0]); return true;
+    case Field::U16: append_uint(out, get_u16(b)); return true;
+    case Field::U32:
+    case Field::Ttl: append_uint(out, get_u32(b)); return true;
+    case Field::Time: append_time(out, get_u32(b)); return true;
+    case Field::IPv4:
+    case Field::IPv6: {
+      char buf[INET6_ADDRSTRLEN];
+      if (inet_ntop(b.size() == 4 ? AF_INET : AF_INET6, b.data(), buf, sizeof buf) != nullptr) {
+        out.append(buf);
+      }
+      return true;
+    }
+    case Field::CharString: append_quoted(out, b.subspan(1)); return true;
+    case Field::CharStrings: {
+      std::size_t pos = 0;
+      while (pos < b.size()) {
+        if (pos != 0) out.push_back(' ');
+        append_quoted(out, b.subspan(pos + 1, b[pos]));
+        pos += 1u + b[pos];
+      }
+      return true;
+    }
+    case Field::Base64: base64_encode(b, out); return true;
+    case Field::Hex: hex_encode(b, out); return true;
+    case Field::HexLen8:
+      if (b.size() == 1) out.push_back('-'); else hex_encode(b.subspan(1), out);
+      return true;
+    case Field::Base32Len8: base32hex_encode(b.subspan(1), out); return true;
+    case Field::Bitmap: {
+      bool first = true;
+      std::size_t pos = 0;
+      while (pos < b.size()) {
+        unsigned window = b[pos];
+        std::size_t len = b[pos + 1];
+        for (std::size_t i = 0; i < len; ++i) {
+          std::uint8_t octet = b[pos + 2 + i];
+          for (unsigned bit = 0; bit < 8; ++bit) {
+            if ((octet & (0x80u >> bit)) == 0) continue;
+            if (!first) out.push_back(' ');
+            first = false;
+            append_type(out, static_cast<std::uint16_t>(window * 256 + i * 8 + bit));
+          }
+        }
+        pos += 2 + len;
+      }
+      return !first;
+    }
+    case Field::Type: append_type(out, get_u16(b)); return true;
+    case Field::CertType: {
+      std::string_view m = mnemonic_of(kCertTypes, get_u16(b));
+      if (m.empty()) append_uint(out, get_u16(b)); else out.append(m);
+      return true;
+    }
+    case Field::CertAlgorithm: {
+      std::string_view m = mnemonic_of(kAlgorithms, b[0]);
+      if (m.empty()) append_uint(out, b[0]); else out.append(m);
+      return true;
+    }
+    case Field::RemainderString: append_quoted(out, b); return true;
+    case Field::CaaTag: out.append(reinterpret_cast<const char*>(b.data() + 1), b.size() - 1); return true;
+    case Field::Eui48:
+    case Field::Eui64: append_hex_lower_sep(out, b, '-'); return true;
+    case Field::Ilnp64: {
+      // Groups without leading zeros, as BIND prints them.
+      static constexpr char kDigits[] = "0123456789abcdef";
+      for (std::size_t g = 0; g < 4; ++g) {
+        if (g != 0) out.push_back(':');
+        unsigned v = get_u16(b.subspan(g * 2, 2));
+        bool started = false;
+        for (int shift = 12; shift >= 0; shift -= 4) {
+          unsigned d = (v >> shift) & 0xF;
+          if (d == 0 && !started && shift != 0) continue;
+          started = true;
+          out.push_back(kDigits[d]);
+        }
+      }
+      return true;
+    }
+    case Field::IpsecGateway:
+      if (gateway_type == 0) {
+        out.push_back('.');
+        return true;
+      }
+      return field_to_text(gateway_type == 1 ? Field::IPv4
+                                             : (gateway_type == 2 ? Field::IPv6 : Field::Name),
+                           b, 0, out);
+    case Field::SvcParams:
+#ifdef ZONED_HAVE_SVCB
+      // params_to_text puts a space before each parameter itself.
+      if (b.empty()) return false;
+      if (!out.empty() && out.back() == ' ') out.pop_back();
+      svcb::params_to_text(b, out);
+#endif
+      return true;
+    case Field::Loc:
+#ifdef ZONED_HAVE_LOC
+      loc::to_text(b, out);
+#endif
+      return true;
+  }
+  return false;
+}
+
+// ---------------------------------------------------------------------------
+// Text input
+
+std::optional<RdataTextError> text_error(std::size_t token, std::string message) {
+  return RdataTextError{token, std::move(message)};
+}
+
+bool parse_decimal(std::string_view s, std::uint64_t max, std::uint64_t& v) noexcept {
+  if (s.empty() || s.size() > 20) return false;
+  v = 0;
+  for (char c : s) {
+    if (c < '0' || c > '9') return false;
+    std::uint64_t next = v * 10 + static_cast<std::uint64_t>(c - '0');
+    if (next > max || next < v) return false;
+    v = next;
+  }
+  return true;
+}
+
+// BIND-style TTL: plain seconds, or number+unit groups like 1w2d3h4m5s.
+bool parse_ttl(std::string_view s, std::uint32_t& out) noexcept {
+  if (s.empty()) return false;
+  std::uint64_t total = 0;
+  std::size_t i = 0;
+  bool any_unit = false;
+  while (i < s.size()) {
+    std::uint64_t v = 0;
+    std::size_t start = i;
+    while (i < s.size() && s[i] >= '0' && s[i] <= '9') {
+      v = v * 10 + static_cast<std::uint64_t>(s[i] - '0');
+      if (v > 0xFFFFFFFFu) return false;
+      ++i;
+    }
+    if (i == start) return false;
+    std::uint64_t mult = 1;
+    if (i < s.size()) {
+      switch (s[i] | 0x20) {
+        case 'w': mult = 604800; break;
+        case 'd': mult = 86400; break;
+        case 'h': mult = 3600; break;
+        case 'm': mult = 60; break;
+        case 's': mult = 1; break;
+        default: return false;
+      }
+      ++i;
+      any_unit = true;
+    } else if (any_unit && start != 0) {
+      // trailing bare number after units counts as seconds (BIND does the same)
+    }
+    total += v * mult;
+    if (total > 0xFFFFFFFFu) return false;
+  }
+  out = static_cast<std::uint32_t>(total);
+  return true;
+}
+
+bool parse_time(std::string_view s, std::uint32_t& out) noexcept {
+  if (s.size() == 14) {
+    std::uint64_t v;
+    if (!parse_decimal(s, 99999999999999ull, v)) return false;
+    auto num = [&](std::size_t at, std::size_t n) {
+      unsigned r = 0;
+      for (std::size_t i = at; i < at + n; ++i) r = r * 10 + static_cast<unsigned>(s[i] - '0');
+      return r;
+    };
+    unsigned y = num(0, 4), mo = num(4, 2), d = num(6, 2), h = num(8, 2), mi = num(10, 2),
+             se = num(12, 2);
+    if (y < 1970 || mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 || se > 60) {
+      return false;
+    }
+    std::int64_t t = days_from_date(y, mo, d) * 86400 + h * 3600 + mi * 60 + se;
+    out = static_cast<std::uint32_t>(static_cast<std::uint64_t>(t) & 0xFFFFFFFFu);  // RFC 4034 §3.1.5 serial arithmetic
+    return true;
+  }
+  std::uint64_t v;
+  if (!parse_decimal(s, 0xFFFFFFFFu, v)) return false;
+  out = static_cast<std::uint32_t>(v);
+  return true;
+}
+
+// Unescapes `\X` and `\DDD` (RFC 1035 §5.1), appending to out. False on a
+// bad escape or when more than `max` octets result.
+bool unescape(std::string_view s, std::size_t max, std::vector<std::uint8_t>& out) {
+  std::size_t start = out.size();
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    char c = s[i];
+    if (c != '\\') {
+      out.push_back(static_cast<std::uint8_t>(c));
+    } else {
+      if (i + 1 >= s.size()) return false;
+      char e = s[i + 1];
+      if (e >= '0' && e <= '9') {
+        if (i + 3 >= s.size()) return false;  // \DDD needs three digits
+        unsigned v = 0;
+        for (std::size_t j = i + 1; j <= i + 3; ++j) {
+          if (j >= s.size() || s[j] < '0' || s[j] > '9') return false;
+          v = v * 10 + static_cast<unsigned>(s[j] - '0');
+        }
+        if (v > 255) return false;
+        out.push_back(static_cast<std::uint8_t>(v));
+        i += 3;
+      } else {
+        out.push_back(static_cast<std::uint8_t>(e));
+        i += 1;
+      }
+    }
+    if (out.size() - start > max) return false;
+  }
+  return true;
+}
+
+bool parse_ip(int af, std::string_view s, std::vector<std::uint8_t>& out) {
+  char buf[64];
+  if (s.size() >= sizeof buf) return false;
+  std::memcpy(buf, s.data(), s.size());
+  buf[s.size()] = 0;
+  std::uint8_t addr[16];
+  if (inet_pton(af, buf, addr) != 1) return false;
+  out.insert(out.end(), addr, addr + (af == AF_INET ? 4 : 16));
+  return true;
+}
+
+bool parse_hex_pairs(std::string_view s, std::size_t octets, char sep,
+                     std::vector<std::uint8_t>& out) {
+  if (s.size() != octets * 3 - 1) return false;
+  for (std::size_t i = 0; i < octets; ++i) {
+    if (i != 0 && s[i * 3 - 1] != sep) return false;
+    int hi = hex_digit(s[i * 3]), lo = hex_digit(s[i * 3 + 1]);
+    if (hi < 0 || lo < 0) return false;
+    out.push_back(static_cast<std::uint8_t>(hi << 4 | lo));
+  }
+  return true;
+}
+
+bool parse_ilnp64(std::string_view s, std::vector<std::uint8_t>& out) {
+  std::size_t pos = 0;
+  for (int g = 0; g < 4; ++g) {
+    if (g != 0) {
+      if (pos >= s.size() || s[pos] != ':') return false;
+      ++pos;
+    }
+    unsigned v = 0;
+    std::size_t start = pos;
+    while (pos < s.size() && pos - start < 5 && hex_digit(s[pos]) >= 0) {
+      v = v << 4 | static_cast<unsigned>(hex_digit(s[pos]));
+      ++pos;
+    }
+    if (pos == start || pos - start > 4) return false;
+    put_u16(out, static_cast<std::uint16_t>(v));
+  }
+  return pos == s.size();
+}
+
+// Hex over tokens [i, n), pairs may straddle tokens. Returns bytes written or kBad.
+std::size_t parse_hex_tokens(std::span<const TextToken> tokens, std::size_t i,
+                             std::vector<std::uint8_t>& out, std::size_t& bad_token) {
+  std::size_t start = out.size();
+  int pending = -1;
+  for (; i < tokens.size(); ++i) {
+    for (char c : tokens[i].text) {
+      int v = hex_digit(c);
+      if (v < 0) {
+        bad_token = i;
+        return kBad;
+      }
+      if (pending < 0) {
+        pending = v;
+      } else {
+        out.push_back(static_cast<std::uint8_t>(pending << 4 | v));
+        pending = -1;
+      }
+    }
+  }
+  if (pending >= 0) {
+    bad_token = tokens.size() - 1;
+    return kBad;
+  }
+  return out.size() - start;
+}
+
+bool parse_base64_tokens(std::span<const TextToken> tokens, std::size_t i,
+                         std::vector<std::uint8_t>& out) {
+  if (tokens.size() - i == 1) return base64_decode(tokens[i].text, out);
+  // Split keys: join into a per-thread buffer so nothing is allocated per field
+  // once it has grown.
+  thread_local std::string joined;
+  joined.clear();
+  for (; i < tokens.size(); ++i) joined.append(tokens[i].text);
+  return base64_decode(joined, out);
+}
+
+struct TypeBitmapBuilder {
+  std::array<std::uint8_t, 256> window_len{};  // 0 = window unused
+  std::array<std::array<std::uint8_t, kMaxBitmapWindowLen>, 256> bits;
+
+  void add(std::uint16_t t) noexcept {
+    unsigned w = t >> 8;
+    unsigned octet = (t & 0xFF) >> 3;
+    if (window_len[w] == 0) bits[w].fill(0);
+    window_len[w] = std::max<std::uint8_t>(window_len[w], static_cast<std::uint8_t>(octet + 1));
+    bits[w][octet] = static_cast<std::uint8_t>(bits[w][octet] | (0x80u >> (t & 7)));
+  }
+  void write(std::vector<std::uint8_t>& out) const {
+    for (unsigned w = 0; w < 256; ++w) {
+      if (window_len[w] == 0) continue;
+      out.push_back(static_cast<std::uint8_t>(w));
+      out.push_back(window_len[w]);
+      out.insert(out.end(), bits[w].begin(), bits[w].begin() + window_len[w]);
+    }
+  }
+};
+
+std::optional<std::uint16_t> parse_algorithm(std::string_view s) noexcept {
+  std::uint64_t v;
+  if (parse_decimal(s, 255, v)) return static_cast<std::uint16_t>(v);
+  return mnemonic_value(kAlgorithms, s);
+}
+
+// Parses the field at tokens[i]; advances i past what it used.
+std::optional<RdataTextError> field_from_text(const FieldSpec& spec, std::span<const TextToken> tokens,
+                                              std::size_t& i, const Name& origin,
+                                              std::size_t rdata_start,
+                                              std::vector<std::uint8_t>& out) {
+  const Field k = spec.kind;
+  if (i >= tokens.size()) {
+    if (spec.optional) return std::nullopt;
+    if (k == Field::Bitmap) return std::nullopt;  // an empty bitmap is valid
+    return text_error(tokens.size(), "missing rdata field '" + std::string(spec.name) + "'");
+  }
+  const std::string_view t = tokens[i].text;
+  const std::size_t at = i;
+  auto number = [&](std::uint64_t max, const char* what) -> std::optional<RdataTextError> {
+    std::uint64_t v;
+    if (!parse_decimal(t, max, v)) return text_error(at, what);
+    if (max == 0xFF) put_u8(out, static_cast<std::uint8_t>(v));
+    else if (max == 0xFFFF) put_u16(out, static_cast<std::uint16_t>(v));
+    else put_u32(out, static_cast<std::uint32_t>(v));
+    ++i;
+    return std::nullopt;
+  };
+  switch (k) {
+    case Field::NameCompress:
+    case Field::NameDecompress:
+    case Field::NameCanonical:
+    case Field::Name: {
+      auto name = Name::parse(t, &origin);
+      if (!name) {
+        return text_error(at, "expected a domain name for '" + std::string(spec.name) +
+                                  "': " + name.error());
+      }
+      auto w = name->wire();
+      out.insert(out.end(), w.begin(), w.end());
+      ++i;
+      return std::nullopt;
+    }
+    case Field::U8: return number(0xFF, "expected a number from 0 to 255");
+    case Field::U16: return number(0xFFFF, "expected a number from 0 to 65535");
+    case Field::U32: return number(0xFFFFFFFFu, "expected a number from 0 to 4294967295");
+    case Field::Ttl: {
+      std::uint32_t v;
+      if (!parse_ttl(t, v)) return text_error(at, "expected a TTL value");
+      put_u32(out, v);
+      ++i;
+      return std::nullopt;
+    }
+    case Field::Time: {
+      std::uint32_t v;
+      if (!parse_time(t, v)) return text_error(at, "expected a time as YYYYMMDDHHmmSS or seconds");
+      put_u32(out, v);
+      ++i;
+      return std::nullopt;
+    }
+    case Field::IPv4:
+      if (!parse_ip(AF_INET, t, out)) return text_error(at, "expected an IPv4 address");
+      ++i;
+      return std::nullopt;
+    case Field::IPv6:
+      if (!parse_ip(AF_INET6, t, out)) return text_error(at, "expected an IPv6 address");
+      ++i;
+      return std::nullopt;
+    case Field::CharString: {
+      std::size_t len_at = out.size();
+      out.push_back(0);
+      if (!unescape(t, kMaxCharString, out)) {
+        return text_error(at, "character-string longer than 255 octets or bad escape");
+      }
+      out[len_at] = static_cast<std::uint8_t>(out.size() - len_at - 1);
+      ++i;
+      return std::nullopt;
+    }
+    case Field::CharStrings:
+      for (; i < tokens.size(); ++i) {
+        std::size_t len_at = out.size();
+        out.push_back(0);
+        if (!unescape(tokens[i].text, kMaxCharString, out)) {
+          return text_error(i, "character-string longer than 255 octets or bad escape");
+        }
+        out[len_at] = static_cast<std::uint8_t>(out.size() - len_at - 1);
+      }
+      return std::nullopt;
+    case Field::RemainderString:
+      if (!unescape(t, kMaxRdata, out)) return text_error(at, "bad escape in string");
+      ++i;
+      return std::nullopt;
+    case Field::CaaTag: {
+      if (t.empty() || t.size() > kMaxCharString) return text_error(at, "expected a CAA tag");
+      for (char c : t) {
+        if (!is_alnum(static_cast<std::uint8_t>(c))) {
+          return text_error(at, "expected a CAA tag of letters and digits");
+        }
+      }
+      out.push_back(static_cast<std::uint8_t>(t.size()));
+      out.insert(out.end(), t.begin(), t.end());
+      ++i;
+      return std::nullopt;
+    }
+    case Field::Base64:
+      if (!parse_base64_tokens(tokens, i, out)) return text_error(at, "expected base64 data");
+      i = tokens.size();
+      return std::nullopt;
+    case Field::Hex: {
+      std::size_t bad = 0;
+      if (parse_hex_tokens(tokens, i, out, bad) == kBad) return text_error(bad, "expected hex data");
+      i = tokens.size();
+      return std::nullopt;
+    }
+    case Field::HexLen8: {
+      std::size_t len_at = out.size();
+      out.push_back(0);
+      if (t != "-") {
+        if (t.size() > 2 * kMaxCharString || !hex_decode(t, out)) {
+          return text_error(at, "expected hex data of at most 255 octets or '-'");
+        }
+      }
+      out[len_at] = static_cast<std::uint8_t>(out.size() - len_at - 1);
+      ++i;
+      return std::nullopt;
+    }
+    case Field::Base32Len8: {
+      std::size_t len_at = out.size();
+      out.push_back(0);
+      if (t.empty() || t.size() > 408 || !base32hex_decode(t, out)) {
+        return text_error(at, "expected base32hex data");
+      }
+      out[len_at] = static_cast<std::uint8_t>(out.size() - len_at - 1);
+      ++i;
+      return std::nullopt;
+    }
+    case Field::Bitmap: {
+      TypeBitmapBuilder bitmap;
+      for (; i < tokens.size(); ++i) {
+        auto type = type_from_text(tokens[i].text);
+        if (!type) return text_error(i, "expected an RR type");
+        bitmap.add(static_cast<std::uint16_t>(*type));
+      }
+      bitmap.write(out);
+      return std::nullopt;
+    }
+    case Field::Type: {
+      auto type = type_from_text(t);
+      if (!type) return text_error(at, "expected an RR type");
+      put_u16(out, static_cast<std::uint16_t>(*type));
+      ++i;
+      return std::nullopt;
+    }
+    case Field::Algorithm:
+    case Field::CertAlgorithm: {
+      auto v = parse_algorithm(t);
+      if (!v) return text_error(at, "expected an algorithm number or mnemonic");
+      put_u8(out, static_cast<std::uint8_t>(*v));
+      ++i;
+      return std::nullopt;
+    }
+    case Field::CertType: {
+      std::uint64_t v;
+      if (parse_decimal(t, 0xFFFF, v)) {
+        put_u16(out, static_cast<std::uint16_t>(v));
+      } else if (auto m = mnemonic_value(kCertTypes, t)) {
+        put_u16(out, *m);
+      } else {
+        return text_error(at, "expected a certificate type");
+      }
+      ++i;
+      return std::nullopt;
+    }
+    case Field::Eui48:
+      if (!parse_hex_pairs(t, 6, '-', out)) return text_error(at, "expected an EUI-48 address");
+      ++i;
+      return std::nullopt;
+    case Field::Eui64:
+      if (!parse_hex_pairs(t, 8, '-', out)) return text_error(at, "expected an EUI-64 address");
+      ++i;
+      return std::nullopt;
+    case Field::Ilnp64:
+      if (!parse_ilnp64(t, out)) return text_error(at, "expected a 64-bit locator as x:x:x:x");
+      ++i;
+      return std::nullopt;
+    case Field::IpsecGateway: {
+      std::uint8_t gateway_type = out.size() > rdata_start + 1 ? out[rdata_start + 1] : 0xFF;
+      switch (gateway_type) {
+        case 0:
+          if (t != ".") return text_error(at, "expected '.' for gateway type 0");
+          ++i;
+          return std::nullopt;
+        case 1: return field_from_text({Field::IPv4, spec.name}, tokens, i, origin, rdata_start, out);
+        case 2: return field_from_text({Field::IPv6, spec.name}, tokens, i, origin, rdata_start, out);
+        case 3: return field_from_text({Field::Name, spec.name}, tokens, i, origin, rdata_start, out);
+        default: return text_error(at - 2, "expected a gateway type from 0 to 3");
+      }
+    }
+    case Field::SvcParams: {
+#ifdef ZONED_HAVE_SVCB
+      auto err = svcb::params_from_text(tokens.subspan(i), out);
+      if (err) {
+        err->token += i;
+        return err;
+      }
+      i = tokens.size();
+      return std::nullopt;
+#else
+      return text_error(at, "SVCB parameters are not supported yet");
+#endif
+    }
+    case Field::Loc: {
+#ifdef ZONED_HAVE_LOC
+      auto err = loc::from_text(tokens.subspan(i), out);
+      if (err) {
+        err->token += i;
+        return err;
+      }
+      i = tokens.size();
+      return std::nullopt;
+#else
+      return text_error(at, "LOC is not supported yet");
+#endif
+    }
+  }
+  return text_error(at, "unsupported field");
+}
+
+bool is_generic_marker(const TextToken& t) noexcept { return !t.quoted && t.text == "\\#"; }
+
+// RFC 3597 §5: \# <length> <hex...>.
+std::optional<RdataTextError> generic_from_text(const RdataLayout* layout,
+                                                std::span<const TextToken> tokens,
+                                                std::vector<std::uint8_t>& out) {
+  if (tokens.size() < 2) return text_error(tokens.size(), "missing rdata length after \\#");
+  std::uint64_t len;
+  if (!parse_decimal(tokens[1].text, kMaxRdata, len)) {
+    return text_error(1, "expected an rdata length from 0 to 65535");
+  }
+  std::size_t start = out.size();
+  std::size_t bad = 0;
+  std::size_t n = parse_hex_tokens(tokens, 2, out, bad);
+  if (n == kBad) return text_error(bad, "expected hex data");
+  if (n != len) return text_error(tokens.size() > 2 ? 2 : 1, "rdata length does not match the hex data");
+  if (layout != nullptr) {
+    FieldParts parts;
+    if (!split_fields(*layout, std::span(out).subspan(start), parts)) {
+      return text_error(2, "generic rdata does not match the type's format");
+    }
+  }
+  return std::nullopt;
+}
+
+void lowercase_name(std::span<std::uint8_t> wire) noexcept {
+  std::size_t pos = 0;
+  while (pos < wire.size() && wire[pos] != 0) {
+    std::size_t len = wire[pos];
+    for (std::size_t i = pos + 1; i <= pos + len && i < wire.size(); ++i) {
+      wire[i] = ascii_lower(wire[i]);
+    }
+    pos += len + 1;
+  }
+}
+
+}  // namespace
+
+std::optional<RdataTextError> rdata_from_text(RRType type, std::span<const TextToken> tokens,
+                                              const Name& origin, std::vector<std::uint8_t>& out) {
+  const RdataLayout* layout = rdata_layout(type);
+  if (!tokens.empty() && is_generic_marker(tokens[0])) return generic_from_text(layout, tokens, out);
+  if (layout == nullptr) {
+    return text_error(0, "type " + type_to_text(type) + " needs the RFC 3597 \\# form");
+  }
+  const std::size_t start = out.size();
+  std::size_t i = 0;
+  for (std::size_t f = 0; f < layout->count; ++f) {
+    if (auto err = field_from_text(layout->fields[f], tokens, i, origin, start, out)) return err;
+  }
+  if (i < tokens.size()) return text_error(i, "too many tokens");
+  if (out.size() - start > kMaxRdata) return text_error(0, "rdata longer than 65535 octets");
+  return std::nullopt;
+}
+
+void rdata_to_generic_text(std::span<const std::uint8_t> rdata, std::string& out) {
+  out.append("\\# ");
+  append_uint(out, rdata.size());
+  if (!rdata.empty()) {
+    out.push_back(' ');
+    hex_encode(rdata, out);
+  }
+}
+
+void rdata_to_text(RRType type, std::span<const std::uint8_t> rdata, std::string& out) {
+  const RdataLayout* layout = rdata_layout(type);
+  FieldParts parts;
+  if (layout == nullptr || !split_fields(*layout, rdata, parts)) {
+    rdata_to_generic_text(rdata, out);
+    return;
+  }
+  std::uint8_t gateway_type = rdata.size() > 1 ? rdata[1] : 0;
+  for (std::size_t f = 0; f < layout->count; ++f) {
+    const FieldSpec& spec = layout->fields[f];
+    if (spec.optional && parts[f].empty()) continue;
+    std::size_t mark = out.size();
+    if (f != 0) out.push_back(' ');
+    if (!field_to_text(spec.kind, parts[f], gateway_type, out)) out.resize(mark);
+  }
+}
+
+WireError rdata_check(RRType type, std::span<const std::uint8_t> rdata) {
+  const RdataLayout* layout = rdata_layout(type);
+  if (layout == nullptr) return WireError::Ok;
+  FieldParts parts;
+  return split_fields(*layout, rdata, parts) ? WireError::Ok : WireError::BadRdata;
+}
+
+WireError rdata_from_message(RRType type, std::span<const std::uint8_t> message, std::size_t pos,
+                             std::uint16_t rdlength, std::vector<std::uint8_t>& out) {
+  if (pos > message.size() || message.size() - pos < rdlength) return WireError::Truncated;
+  const std::size_t end = pos + rdlength;
+  const RdataLayout* layout = rdata_layout(type);
+  if (layout == nullptr) {
+    out.insert(out.end(), message.begin() + static_cast<std::ptrdiff_t>(pos),
+               message.begin() + static_cast<std::ptrdiff_t>(end));
+    return WireError::Ok;
+  }
+  const std::size_t start = out.size();
+  for (std::size_t f = 0; f < layout->count; ++f) {
+    const FieldSpec& spec = layout->fields[f];
+    if (spec.kind == Field::NameCompress || spec.kind == Field::NameDecompress) {
+      Name name;
+      std::size_t p = pos;
+      // Only the rdata's own bytes may hold the name's in-place labels.
+      WireError e = Name::from_wire(message.first(end), p, name);
+      if (e != WireError::Ok) return e == WireError::Truncated ? WireError::BadRdata : e;
+      auto w = name.wire();
+      out.insert(out.end(), w.begin(), w.end());
+      pos = p;
+      continue;
+    }
+    std::uint8_t gateway_type = out.size() > start + 1 ? out[start + 1] : 0;
+    std::size_t n = field_length(spec, message.subspan(pos, end - pos), gateway_type);
+    if (n == kBad) return WireError::BadRdata;
+    out.insert(out.end(), message.begin() + static_cast<std::ptrdiff_t>(pos),
+               message.begin() + static_cast<std::ptrdiff_t>(pos + n));
+    pos += n;
+  }
+  if (pos != end) return WireError::BadRdata;
+  if (out.size() - start > kMaxRdata) return WireError::TooLarge;
+  return WireError::Ok;
+}
+
+void rdata_to_canonical(RRType type, std::span<std::uint8_t> rdata) noexcept {
+  const RdataLayout* layout = rdata_layout(type);
+  if (layout == nullptr) return;
+  FieldParts parts;
+  if (!split_fields(*layout, rdata, parts)) return;
+  for (std::size_t f = 0; f < layout->count; ++f) {
+    Field k = layout->fields[f].kind;
+    if (k == Field::NameCompress || k == Field::NameDecompress || k == Field::NameCanonical) {
+      auto offset = static_cast<std::size_t>(parts[f].data() - rdata.data());
+      lowercase_name(rdata.subspan(offset, parts[f].size()));
+    }
+  }
+}
+
+std::size_t rdata_embedded_names(RRType type, std::span<const std::uint8_t> rdata,
+                                 std::span<RdataName, kMaxRdataNames> out) noexcept {
+  const RdataLayout* layout = rdata_layout(type);
+  if (layout == nullptr) return 0;
+  FieldParts parts;
+  if (!split_fields(*layout, rdata, parts)) return 0;
+  std::size_t count = 0;
+  std::uint8_t gateway_type = rdata.size() > 1 ? rdata[1] : 0;
+  for (std::size_t f = 0; f < layout->count && count < kMaxRdataNames; ++f) {
+    Field k = layout->fields[f].kind;
+    bool name = is_name(k) || (k == Field::IpsecGateway && gateway_type == 3);
+    if (!name) continue;
+    out[count++] = RdataName{static_cast<std::uint16_t>(parts[f].data() - rdata.data()),
+                             static_cast<std::uint16_t>(parts[f].size()),
+                             k == Field::NameCompress};
+  }
+  return count;
+}
+
+}  // namespace zoned::dns

@@ -1,0 +1,174 @@
+#include "dns/rdata_layout.hpp"
+
+namespace zoned::dns {
+
+namespace {
+
+template <class... F>
+constexpr RdataLayout layout(F... f) {
+  static_assert(sizeof...(F) <= kMaxRdataFields);
+  RdataLayout l;
+  std::size_t i = 0;
+  ((l.fields[i++] = f), ...);
+  l.count = static_cast<std::uint8_t>(sizeof...(F));
+  return l;
+}
+
+constexpr FieldSpec f(Field k, std::string_view name, bool optional = false) {
+  return FieldSpec{k, name, optional};
+}
+
+using enum Field;
+
+constexpr RdataLayout kA = layout(f(IPv4, "address"));
+constexpr RdataLayout kNS = layout(f(NameCompress, "nsdname"));
+constexpr RdataLayout kMD = layout(f(NameCompress, "madname"));
+constexpr RdataLayout kCNAME = layout(f(NameCompress, "cname"));
+constexpr RdataLayout kSOA =
+    layout(f(NameCompress, "mname"), f(NameCompress, "rname"), f(U32, "serial"),
+           f(Ttl, "refresh"), f(Ttl, "retry"), f(Ttl, "expire"), f(Ttl, "minimum"));
+constexpr RdataLayout kMB = layout(f(NameCompress, "madname"));
+constexpr RdataLayout kMG = layout(f(NameCompress, "mgmname"));
+constexpr RdataLayout kMR = layout(f(NameCompress, "newname"));
+constexpr RdataLayout kPTR = layout(f(NameCompress, "ptrdname"));
+constexpr RdataLayout kHINFO = layout(f(CharString, "cpu"), f(CharString, "os"));
+constexpr RdataLayout kMINFO = layout(f(NameCompress, "rmailbx"), f(NameCompress, "emailbx"));
+constexpr RdataLayout kMX = layout(f(U16, "preference"), f(NameCompress, "exchange"));
+constexpr RdataLayout kTXT = layout(f(CharStrings, "txt-data"));
+constexpr RdataLayout kRP = layout(f(NameDecompress, "mbox-dname"), f(NameDecompress, "txt-dname"));
+constexpr RdataLayout kAFSDB = layout(f(U16, "subtype"), f(NameDecompress, "hostname"));
+constexpr RdataLayout kX25 = layout(f(CharString, "psdn-address"));
+constexpr RdataLayout kISDN = layout(f(CharString, "isdn-address"), f(CharString, "sa", true));
+constexpr RdataLayout kRT = layout(f(U16, "preference"), f(NameDecompress, "intermediate-host"));
+constexpr RdataLayout kSIG =
+    layout(f(Type, "type covered"), f(Algorithm, "algorithm"), f(U8, "labels"),
+           f(Ttl, "original ttl"), f(Time, "signature expiration"),
+           f(Time, "signature inception"), f(U16, "key tag"), f(NameDecompress, "signer's name"),
+           f(Base64, "signature"));
+constexpr RdataLayout kKEY = layout(f(U16, "flags"), f(U8, "protocol"), f(Algorithm, "algorithm"),
+                                    f(Base64, "public key"));
+constexpr RdataLayout kPX =
+    layout(f(U16, "preference"), f(NameDecompress, "map822"), f(NameDecompress, "mapx400"));
+constexpr RdataLayout kGPOS =
+    layout(f(CharString, "longitude"), f(CharString, "latitude"), f(CharString, "altitude"));
+constexpr RdataLayout kAAAA = layout(f(IPv6, "address"));
+constexpr RdataLayout kLOC = layout(f(Loc, "location"));
+constexpr RdataLayout kSRV = layout(f(U16, "priority"), f(U16, "weight"), f(U16, "port"),
+                                    f(NameDecompress, "target"));
+constexpr RdataLayout kNAPTR =
+    layout(f(U16, "order"), f(U16, "preference"), f(CharString, "flags"),
+           f(CharString, "services"), f(CharString, "regexp"), f(NameDecompress, "replacement"));
+constexpr RdataLayout kKX = layout(f(U16, "preference"), f(NameDecompress, "exchanger"));
+constexpr RdataLayout kCERT = layout(f(CertType, "type"), f(U16, "key tag"),
+                                     f(CertAlgorithm, "algorithm"), f(Base64, "certificate"));
+constexpr RdataLayout kDNAME = layout(f(NameDecompress, "target"));
+constexpr RdataLayout kDS = layout(f(U16, "key tag"), f(Algorithm, "algorithm"),
+                                   f(U8, "digest type"), f(Hex, "digest"));
+constexpr RdataLayout kSSHFP =
+    layout(f(U8, "algorithm"), f(U8, "fingerprint type"), f(Hex, "fingerprint"));
+constexpr RdataLayout kIPSECKEY =
+    layout(f(U8, "precedence"), f(U8, "gateway type"), f(Algorithm, "algorithm"),
+           f(IpsecGateway, "gateway"), f(Base64, "public key", true));
+constexpr RdataLayout kRRSIG =
+    layout(f(Type, "type covered"), f(Algorithm, "algorithm"), f(U8, "labels"),
+           f(Ttl, "original ttl"), f(Time, "signature expiration"),
+           f(Time, "signature inception"), f(U16, "key tag"), f(NameCanonical, "signer's name"),
+           f(Base64, "signature"));
+constexpr RdataLayout kNSEC = layout(f(Name, "next domain name"), f(Bitmap, "type bit maps"));
+constexpr RdataLayout kDHCID = layout(f(Base64, "digest"));
+constexpr RdataLayout kNSEC3 =
+    layout(f(U8, "hash algorithm"), f(U8, "flags"), f(U16, "iterations"), f(HexLen8, "salt"),
+           f(Base32Len8, "next hashed owner name"), f(Bitmap, "type bit maps"));
+constexpr RdataLayout kNSEC3PARAM =
+    layout(f(U8, "hash algorithm"), f(U8, "flags"), f(U16, "iterations"), f(HexLen8, "salt"));
+constexpr RdataLayout kTLSA = layout(f(U8, "certificate usage"), f(U8, "selector"),
+                                     f(U8, "matching type"), f(Hex, "certificate association data"));
+constexpr RdataLayout kOPENPGPKEY = layout(f(Base64, "public key"));
+constexpr RdataLayout kCSYNC = layout(f(U32, "soa serial"), f(U16, "flags"), f(Bitmap, "type bit map"));
+constexpr RdataLayout kZONEMD = layout(f(U32, "serial"), f(U8, "scheme"),
+                                       f(U8, "hash algorithm"), f(Hex, "digest"));
+constexpr RdataLayout kSVCB =
+    layout(f(U16, "svcpriority"), f(Name, "targetname"), f(SvcParams, "svcparams"));
+constexpr RdataLayout kNID = layout(f(U16, "preference"), f(Ilnp64, "nodeid"));
+constexpr RdataLayout kL32 = layout(f(U16, "preference"), f(IPv4, "locator32"));
+constexpr RdataLayout kL64 = layout(f(U16, "preference"), f(Ilnp64, "locator64"));
+constexpr RdataLayout kLP = layout(f(U16, "preference"), f(Name, "fqdn"));
+constexpr RdataLayout kEUI48 = layout(f(Eui48, "address"));
+constexpr RdataLayout kEUI64 = layout(f(Eui64, "address"));
+constexpr RdataLayout kURI =
+    layout(f(U16, "priority"), f(U16, "weight"), f(RemainderString, "target"));
+constexpr RdataLayout kCAA = layout(f(U8, "flags"), f(CaaTag, "tag"), f(RemainderString, "value"));
+
+}  // namespace
+
+const RdataLayout* rdata_layout(RRType type) noexcept {
+  switch (type) {
+    case RRType::A: return &kA;
+    case RRType::NS: return &kNS;
+    case RRType::MD: return &kMD;
+    case RRType::MF: return &kMD;
+    case RRType::CNAME: return &kCNAME;
+    case RRType::SOA: return &kSOA;
+    case RRType::MB: return &kMB;
+    case RRType::MG: return &kMG;
+    case RRType::MR: return &kMR;
+    case RRType::PTR: return &kPTR;
+    case RRType::HINFO: return &kHINFO;
+    case RRType::MINFO: return &kMINFO;
+    case RRType::MX: return &kMX;
+    case RRType::TXT: return &kTXT;
+    case RRType::RP: return &kRP;
+    case RRType::AFSDB: return &kAFSDB;
+    case RRType::X25: return &kX25;
+    case RRType::ISDN: return &kISDN;
+    case RRType::RT: return &kRT;
+    case RRType::SIG: return &kSIG;
+    case RRType::KEY: return &kKEY;
+    case RRType::PX: return &kPX;
+    case RRType::GPOS: return &kGPOS;
+    case RRType::AAAA: return &kAAAA;
+#if __has_include("dns/rdata_loc.hpp") && __has_include("dns/rdata_loc.cpp")
+    case RRType::LOC: return &kLOC;
+#endif
+    case RRType::SRV: return &kSRV;
+    case RRType::NAPTR: return &kNAPTR;
+    case RRType::KX: return &kKX;
+    case RRType::CERT: return &kCERT;
+    case RRType::DNAME: return &kDNAME;
+    case RRType::DS: return &kDS;
+    case RRType::SSHFP: return &kSSHFP;
+    case RRType::IPSECKEY: return &kIPSECKEY;
+    case RRType::RRSIG: return &kRRSIG;
+    case RRType::NSEC: return &kNSEC;
+    case RRType::DNSKEY: return &kKEY;
+    case RRType::DHCID: return &kDHCID;
+    case RRType::NSEC3: return &kNSEC3;
+    case RRType::NSEC3PARAM: return &kNSEC3PARAM;
+    case RRType::TLSA: return &kTLSA;
+    case RRType::SMIMEA: return &kTLSA;
+    case RRType::CDS: return &kDS;
+    case RRType::CDNSKEY: return &kKEY;
+    case RRType::OPENPGPKEY: return &kOPENPGPKEY;
+    case RRType::CSYNC: return &kCSYNC;
+    case RRType::ZONEMD: return &kZONEMD;
+#if __has_include("dns/rdata_svcb.hpp") && __has_include("dns/rdata_svcb.cpp")
+    case RRType::SVCB: return &kSVCB;
+    case RRType::HTTPS: return &kSVCB;
+#endif
+    case RRType::SPF: return &kTXT;
+    case RRType::NID: return &kNID;
+    case RRType::L32: return &kL32;
+    case RRType::L64: return &kL64;
+    case RRType::LP: return &kLP;
+    case RRType::EUI48: return &kEUI48;
+    case RRType::EUI64: return &kEUI64;
+    case RRType::URI: return &kURI;
+    case RRType::CAA: return &kCAA;
+    case RRType::AVC: return &kTXT;
+    case RRType::TA: return &kDS;
+    case RRType::DLV: return &kDS;
+    default: return nullptr;
+  }
+}
+
+}  // namespace zoned::dns

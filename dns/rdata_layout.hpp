@@ -1,0 +1,66 @@
+#pragma once
+// dns::RdataLayout: one constexpr description per RR type, listing its fields
+// in wire order. rdata.cpp walks these rows for text parse and print, wire
+// checks, decompression, canonical lowercasing and embedded-name listing.
+// Types without a row are handled only in RFC 3597 generic form.
+#include <array>
+#include <cstddef>
+#include <cstdint>
+#include <string_view>
+
+#include "dns/rrtype.hpp"
+
+namespace zoned::dns {
+
+enum class Field : std::uint8_t {
+  // Names. All are stored uncompressed; they differ in what the message layer
+  // and the canonical form may do with them.
+  NameCompress,    // RFC 1035 types: compressed on write, decompressed on read, lowercased
+  NameDecompress,  // may arrive compressed (RFC 3597 §4), never written so; lowercased
+  NameCanonical,   // never compressed; lowercased in canonical form (RRSIG signer)
+  Name,            // never compressed, case kept (NSEC next name, RFC 6840 §5.1)
+  U8,
+  U16,
+  U32,
+  Time,            // RRSIG times: YYYYMMDDHHmmSS or integer (RFC 4034 §3.2)
+  Ttl,             // u32 that accepts BIND units: 1w2d3h4m5s
+  IPv4,
+  IPv6,
+  CharString,      // <length><bytes>, at most 255 octets
+  CharStrings,     // one or more character-strings to the end (TXT, SPF)
+  Base64,          // to the end, may be split over tokens
+  Hex,             // to the end, may be split over tokens
+  HexLen8,         // <length><bytes>, text hex or "-" when empty (NSEC3 salt)
+  Base32Len8,      // <length><bytes>, text base32hex (NSEC3 next hashed owner)
+  Bitmap,          // RFC 4034 §4.1.2 type bitmap, to the end
+  Type,            // u16 RR type as a mnemonic (RRSIG type covered)
+  Algorithm,       // u8 DNSSEC algorithm, mnemonic or number in text, printed as number
+  CertType,        // u16 RFC 4398 §2.1 certificate type, printed as mnemonic
+  CertAlgorithm,   // u8 algorithm printed as mnemonic, as BIND does for CERT
+  RemainderString, // rest of rdata as one quoted string, no 255 limit (URI, CAA value)
+  CaaTag,          // <length><alnum tag> (RFC 8659 §4.1)
+  Eui48,           // xx-xx-xx-xx-xx-xx (RFC 7043)
+  Eui64,
+  Ilnp64,          // xxxx:xxxx:xxxx:xxxx (RFC 6742 NID, L64)
+  IpsecGateway,    // by the gateway type in rdata octet 1 (RFC 4025 §2.5)
+  SvcParams,       // RFC 9460 SvcParams, rest of rdata (dns/rdata_svcb.hpp)
+  Loc,             // whole LOC rdata (dns/rdata_loc.hpp)
+};
+
+struct FieldSpec {
+  Field kind = Field::U8;
+  std::string_view name;   // for "missing rdata field 'exchange'"
+  bool optional = false;   // may be absent at the end (IPSECKEY key, ISDN subaddress)
+};
+
+inline constexpr std::size_t kMaxRdataFields = 9;  // RRSIG
+
+struct RdataLayout {
+  std::array<FieldSpec, kMaxRdataFields> fields{};
+  std::uint8_t count = 0;
+};
+
+// The layout for `type`, or nullptr (RFC 3597 generic only).
+[[nodiscard]] const RdataLayout* rdata_layout(RRType type) noexcept;
+
+}  // namespace zoned::dns
