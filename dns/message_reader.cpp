@@ -1,10 +1,13 @@
 #include "dns/message_reader.hpp"
 
 #include "dns/rdata.hpp"
+#include "dns/rdata_layout.hpp"
 
 namespace zoned::dns {
 
 namespace {
+
+constexpr std::size_t kMaxRdataSize = 65535;  // rdlength is 16 bits
 
 ParseError from_wire_error(WireError e) noexcept {
   switch (e) {
@@ -24,36 +27,60 @@ std::uint32_t rd32(std::span<const std::uint8_t> m, std::size_t p) noexcept {
   return std::uint32_t{rd16(m, p)} << 16 | rd16(m, p + 2);
 }
 
-// Field kinds of the rdata layouts that may carry compressed names.
-enum class F : std::uint8_t { End, Name, U8, U16, U32, Str, Rest };
-
-// RFC 3597 §4: compression may appear in the RFC 1035 types and must be
-// decompressed by receivers in RP, AFSDB, RT, SIG, PX, NXT, NAPTR and SRV too.
-// Every other type must arrive uncompressed and is checked by rdata_check().
-const F* compressed_layout(RRType t) noexcept {
-  static constexpr F kName[] = {F::Name, F::End};
-  static constexpr F kSoa[] = {F::Name, F::Name, F::U32, F::U32, F::U32, F::U32, F::U32, F::End};
-  static constexpr F kTwoNames[] = {F::Name, F::Name, F::End};
-  static constexpr F kPrefName[] = {F::U16, F::Name, F::End};
-  static constexpr F kPx[] = {F::U16, F::Name, F::Name, F::End};
-  static constexpr F kSrv[] = {F::U16, F::U16, F::U16, F::Name, F::End};
-  static constexpr F kNaptr[] = {F::U16, F::U16, F::Str, F::Str, F::Str, F::Name, F::End};
-  static constexpr F kSig[] = {F::U16, F::U8, F::U8, F::U32, F::U32, F::U32, F::U16, F::Name, F::Rest, F::End};
-  static constexpr F kNxt[] = {F::Name, F::Rest, F::End};
-  switch (t) {
-    case RRType::NS: case RRType::MD: case RRType::MF: case RRType::CNAME:
-    case RRType::MB: case RRType::MG: case RRType::MR: case RRType::PTR:
-      return kName;
-    case RRType::SOA: return kSoa;
-    case RRType::MINFO: case RRType::RP: return kTwoNames;
-    case RRType::MX: case RRType::AFSDB: case RRType::RT: return kPrefName;
-    case RRType::PX: return kPx;
-    case RRType::SRV: return kSrv;
-    case RRType::NAPTR: return kNaptr;
-    case RRType::SIG: return kSig;
-    case RRType::NXT: return kNxt;
-    default: return nullptr;
+// True if `layout` holds a name that may arrive compressed (RFC 3597 §4).
+bool has_compressed_names(const RdataLayout& layout) noexcept {
+  for (std::size_t i = 0; i < layout.count; ++i) {
+    const Field k = layout.fields[i].kind;
+    if (k == Field::NameCompress || k == Field::NameDecompress) return true;
   }
+  return false;
+}
+
+constexpr std::size_t kBadField = static_cast<std::size_t>(-1);
+
+// Length of one non-name field at the start of `rem`, for the field kinds that
+// appear beside compressible names. Must agree with rdata.cpp's rules (the
+// message fuzzer checks that it does); other kinds are refused.
+std::size_t plain_field_length(const FieldSpec& spec, std::span<const std::uint8_t> rem) noexcept {
+  auto fixed = [&](std::size_t n) { return rem.size() >= n ? n : kBadField; };
+  if (spec.optional && rem.empty()) return 0;
+  switch (spec.kind) {
+    case Field::U8: case Field::Algorithm: case Field::CertAlgorithm: return fixed(1);
+    case Field::U16: case Field::Type: case Field::CertType: return fixed(2);
+    case Field::U32: case Field::Time: case Field::Ttl: case Field::IPv4: return fixed(4);
+    case Field::CharString: case Field::HexLen8:
+      return rem.empty() ? kBadField : fixed(1u + rem[0]);
+    case Field::Base64: case Field::Hex: return rem.empty() ? kBadField : rem.size();
+    case Field::RemainderString: return rem.size();
+    default: return kBadField;
+  }
+}
+
+// Walks rdata whose names may be compressed, decoding each name in place into
+// a stack Name, and checks that the uncompressed form would fit in 65535.
+WireError check_compressed_rdata(const RdataLayout& layout, std::span<const std::uint8_t> message,
+                                 std::size_t pos, std::size_t end) noexcept {
+  // A name may point anywhere before itself, but its own bytes must stay inside
+  // the rdata: decode against the message cut at the rdata's end.
+  const auto upto = message.first(end);
+  std::size_t flat_size = 0;
+  for (std::size_t i = 0; i < layout.count; ++i) {
+    const FieldSpec& spec = layout.fields[i];
+    if (spec.kind == Field::NameCompress || spec.kind == Field::NameDecompress) {
+      Name n;
+      if (const WireError e = Name::from_wire(upto, pos, n); e != WireError::Ok) {
+        return e == WireError::Truncated ? WireError::BadRdata : e;
+      }
+      flat_size += n.wire_length();
+      continue;
+    }
+    const std::size_t len = plain_field_length(spec, message.subspan(pos, end - pos));
+    if (len == kBadField) return WireError::BadRdata;
+    pos += len;
+    flat_size += len;
+  }
+  if (pos != end) return WireError::BadRdata;
+  return flat_size <= kMaxRdataSize ? WireError::Ok : WireError::TooLarge;
 }
 
 // RFC 6891 §6.1.2: OPT rdata is a sequence of {code, length, data}.
@@ -122,35 +149,12 @@ bool skip_name(std::span<const std::uint8_t> message, std::size_t& pos) noexcept
 WireError check_message_rdata(RRType type, std::span<const std::uint8_t> message,
                               std::size_t pos, std::uint16_t rdlength) noexcept {
   if (pos > message.size() || message.size() - pos < rdlength) return WireError::Truncated;
-  const std::size_t end = pos + rdlength;
-  const F* layout = compressed_layout(type);
-  if (layout == nullptr) return rdata_check(type, message.subspan(pos, rdlength));
-  // A name may point anywhere before itself, but its own bytes must stay inside
-  // the rdata: decode against the message cut at the rdata's end.
-  const auto upto = message.first(end);
-  std::size_t p = pos;
-  for (; *layout != F::End; ++layout) {
-    const std::size_t left = end - p;
-    switch (*layout) {
-      case F::Name: {
-        Name n;
-        if (const WireError e = Name::from_wire(upto, p, n); e != WireError::Ok) {
-          return e == WireError::Truncated ? WireError::BadRdata : e;
-        }
-        break;
-      }
-      case F::U8: if (left < 1) return WireError::BadRdata; p += 1; break;
-      case F::U16: if (left < 2) return WireError::BadRdata; p += 2; break;
-      case F::U32: if (left < 4) return WireError::BadRdata; p += 4; break;
-      case F::Str:
-        if (left < 1 || left - 1 < message[p]) return WireError::BadRdata;
-        p += 1 + std::size_t{message[p]};
-        break;
-      case F::Rest: p = end; break;
-      case F::End: break;
-    }
+  const RdataLayout* layout = rdata_layout(type);
+  if (layout != nullptr && has_compressed_names(*layout)) {
+    return check_compressed_rdata(*layout, message, pos, pos + rdlength);
   }
-  return p == end ? WireError::Ok : WireError::BadRdata;
+  // No compression allowed in this type: check the bytes as they are.
+  return rdata_check(type, message.subspan(pos, rdlength));
 }
 
 WireError MessageReader::question_name(Name& out) const noexcept {

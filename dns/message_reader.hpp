@@ -144,8 +144,8 @@ class MessageReader {
 };
 
 // Checks rdata as it sits in a message (names possibly compressed where RFC
-// 3597 §4 allows it) without allocating. Types that may carry compressed
-// names are walked here; all others must be uncompressed and go to rdata_check().
+// 3597 §4 allows it) without allocating. Types whose layout (rdata_layout.hpp)
+// has a compressible name are walked here, others go to rdata_check() as is.
 [[nodiscard]] WireError check_message_rdata(RRType type, std::span<const std::uint8_t> message,
                                             std::size_t pos, std::uint16_t rdlength) noexcept;
 
