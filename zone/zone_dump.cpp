@@ -8,17 +8,43 @@ namespace {
 
 constexpr std::size_t kFlushBytes = 1 << 16;
 
-// Appends records [i, ...) until `out` passes kFlushBytes; returns the next index.
-std::size_t dump_some(const RecordList& rl, std::size_t i, std::string& out, std::string& owner,
-                      std::size_t& owner_index) {
-  for (; i < rl.size() && out.size() < kFlushBytes; ++i) {
-    const auto& r = rl[i];
-    if (owner_index != r.owner || owner.empty()) {
-      owner.clear();
-      rl.owner_name(r).append_text(owner);
-      owner_index = r.owner;
+// Walks the records in dump order: DNSSEC canonical order, except that the
+// apex SOA comes first (as named-compilezone writes it, and as every tool that
+// reads a master file expects).
+class DumpWriter {
+ public:
+  explicit DumpWriter(const RecordList& rl) : rl_(rl) {
+    while (apex_end_ < rl.size() && rl[apex_end_].owner == rl[0].owner) ++apex_end_;
+  }
+
+  // Appends records until `out` passes kFlushBytes; false when all are done.
+  bool next_chunk(std::string& out) {
+    while (out.size() < kFlushBytes) {
+      if (soa_pass_) {
+        if (soa_i_ >= apex_end_) {
+          soa_pass_ = false;
+          continue;
+        }
+        const auto& r = rl_[soa_i_++];
+        if (r.type == dns::RRType::SOA) write(r, out);
+        continue;
+      }
+      if (i_ >= rl_.size()) return false;
+      const auto& r = rl_[i_];
+      if (!(i_ < apex_end_ && r.type == dns::RRType::SOA)) write(r, out);
+      ++i_;
     }
-    out += owner;
+    return true;
+  }
+
+ private:
+  void write(const RecordList::Record& r, std::string& out) {
+    if (owner_index_ != r.owner || owner_.empty()) {
+      owner_.clear();
+      rl_.owner_name(r).append_text(owner_);
+      owner_index_ = r.owner;
+    }
+    out += owner_;
     out += '\t';
     out += std::to_string(r.ttl);
     out += '\t';
@@ -26,30 +52,34 @@ std::size_t dump_some(const RecordList& rl, std::size_t i, std::string& out, std
     out += '\t';
     out += dns::type_to_text(r.type);
     out += '\t';
-    dns::rdata_to_text(r.type, rl.rdata(r), out);
+    dns::rdata_to_text(r.type, rl_.rdata(r), out);
     out += '\n';
   }
-  return i;
-}
+
+  const RecordList& rl_;
+  std::size_t apex_end_ = 0;
+  std::size_t soa_i_ = 0;
+  std::size_t i_ = 0;
+  bool soa_pass_ = true;
+  std::string owner_;
+  std::size_t owner_index_ = SIZE_MAX;
+};
 
 }  // namespace
 
 void dump_zone(const RecordList& records, std::string& out) {
-  std::string owner, chunk;
-  std::size_t owner_index = SIZE_MAX;
-  for (std::size_t i = 0; i < records.size();) {
-    chunk.clear();
-    i = dump_some(records, i, chunk, owner, owner_index);
-    out += chunk;
+  DumpWriter w(records);
+  while (w.next_chunk(out)) {
   }
 }
 
 bool dump_zone(const RecordList& records, std::FILE* f) {
-  std::string owner, chunk;
-  std::size_t owner_index = SIZE_MAX;
-  for (std::size_t i = 0; i < records.size();) {
+  DumpWriter w(records);
+  std::string chunk;
+  bool more = true;
+  while (more) {
     chunk.clear();
-    i = dump_some(records, i, chunk, owner, owner_index);
+    more = w.next_chunk(chunk);
     if (std::fwrite(chunk.data(), 1, chunk.size(), f) != chunk.size()) return false;
   }
   return std::fflush(f) == 0;

@@ -1,6 +1,7 @@
 #pragma once
 // The records of a sorted RecordList as a canonical master file: one RR per
-// line, absolute names, "owner TTL CLASS TYPE rdata", in DNSSEC canonical order.
+// line, absolute names, "owner TTL CLASS TYPE rdata", in DNSSEC canonical order
+// except that the apex SOA comes first (as named-compilezone -s full writes it).
 #include <cstdio>
 #include <string>
 

@@ -145,10 +145,11 @@ TEST_CASE("record list: canonical order and dump") {
                   rl);
   std::string dump;
   dump_zone(rl, dump);
-  // RFC 4034 §6.1 example order (lowercased), type order within a name, rdata order.
+  // RFC 4034 §6.1 example order (lowercased), type order within a name, rdata
+  // order; the apex SOA first.
   CHECK(dump ==
-        "example.com.\t3600\tIN\tNS\tns1.example.com.\n"
         "example.com.\t3600\tIN\tSOA\tns1.example.com. hostmaster.example.com. 1 7200 3600 1209600 300\n"
+        "example.com.\t3600\tIN\tNS\tns1.example.com.\n"
         "a.example.com.\t3600\tIN\tA\t192.0.2.1\n"
         "a.example.com.\t3600\tIN\tA\t192.0.2.2\n"
         "a.example.com.\t3600\tIN\tMX\t10 a.example.com.\n"
