@@ -8,6 +8,7 @@
 
 #include "dns/encoding.hpp"
 #include "dns/rdata_layout.hpp"
+#include "dns/type_bitmap.hpp"
 #if __has_include("dns/rdata_svcb.hpp") && __has_include("dns/rdata_svcb.cpp")
 #include "dns/rdata_svcb.hpp"
 #define ZONED_HAVE_SVCB 1
@@ -23,7 +24,6 @@ namespace {
 
 constexpr std::size_t kBad = static_cast<std::size_t>(-1);
 constexpr std::size_t kMaxCharString = 255;     // RFC 1035 §3.3
-constexpr std::size_t kMaxBitmapWindowLen = 32; // RFC 4034 §4.1.2
 constexpr std::size_t kMaxRdata = 65535;
 
 // ---------------------------------------------------------------------------
@@ -45,22 +45,6 @@ std::size_t name_length(std::span<const std::uint8_t> rem) noexcept {
 bool is_name(Field k) noexcept {
   return k == Field::NameCompress || k == Field::NameDecompress || k == Field::NameCanonical ||
          k == Field::Name;
-}
-
-bool bitmap_valid(std::span<const std::uint8_t> b) noexcept {
-  std::size_t pos = 0;
-  int last_window = -1;
-  while (pos < b.size()) {
-    if (b.size() - pos < 2) return false;
-    int window = b[pos];
-    std::size_t len = b[pos + 1];
-    if (window <= last_window || len == 0 || len > kMaxBitmapWindowLen) return false;
-    if (b.size() - pos - 2 < len) return false;
-    if (b[pos + 1 + len] == 0) return false;  // trailing zero octets are not minimal
-    last_window = window;
-    pos += 2 + len;
-  }
-  return true;
 }
 
 bool is_alnum(std::uint8_t c) noexcept {
@@ -117,7 +101,7 @@ std::size_t field_length(const FieldSpec& spec, std::span<const std::uint8_t> re
     case Field::Hex:
       return rem.empty() ? kBad : rem.size();
     case Field::RemainderString: return rem.size();
-    case Field::Bitmap: return bitmap_valid(rem) ? rem.size() : kBad;
+    case Field::Bitmap: return type_bitmap_valid(rem) ? rem.size() : kBad;
     case Field::IpsecGateway:
       switch (gateway_type) {
         case 0: return 0;
@@ -355,21 +339,11 @@ bool field_to_text(Field k, std::span<const std::uint8_t> b, std::uint8_t gatewa
     case Field::Base32Len8: base32hex_encode(b.subspan(1), out); return true;
     case Field::Bitmap: {
       bool first = true;
-      std::size_t pos = 0;
-      while (pos < b.size()) {
-        unsigned window = b[pos];
-        std::size_t len = b[pos + 1];
-        for (std::size_t i = 0; i < len; ++i) {
-          std::uint8_t octet = b[pos + 2 + i];
-          for (unsigned bit = 0; bit < 8; ++bit) {
-            if ((octet & (0x80u >> bit)) == 0) continue;
-            if (!first) out.push_back(' ');
-            first = false;
-            append_type(out, static_cast<std::uint16_t>(window * 256 + i * 8 + bit));
-          }
-        }
-        pos += 2 + len;
-      }
+      for_each_bitmap_type(b, [&](RRType t) {
+        if (!first) out.push_back(' ');
+        first = false;
+        append_type(out, static_cast<std::uint16_t>(t));
+      });
       return !first;
     }
     case Field::Type: append_type(out, get_u16(b)); return true;
@@ -619,27 +593,6 @@ bool parse_base64_tokens(std::span<const TextToken> tokens, std::size_t i,
   return base64_decode(joined, out);
 }
 
-struct TypeBitmapBuilder {
-  std::array<std::uint8_t, 256> window_len{};  // 0 = window unused
-  std::array<std::array<std::uint8_t, kMaxBitmapWindowLen>, 256> bits;
-
-  void add(std::uint16_t t) noexcept {
-    unsigned w = t >> 8;
-    unsigned octet = (t & 0xFF) >> 3;
-    if (window_len[w] == 0) bits[w].fill(0);
-    window_len[w] = std::max<std::uint8_t>(window_len[w], static_cast<std::uint8_t>(octet + 1));
-    bits[w][octet] = static_cast<std::uint8_t>(bits[w][octet] | (0x80u >> (t & 7)));
-  }
-  void write(std::vector<std::uint8_t>& out) const {
-    for (unsigned w = 0; w < 256; ++w) {
-      if (window_len[w] == 0) continue;
-      out.push_back(static_cast<std::uint8_t>(w));
-      out.push_back(window_len[w]);
-      out.insert(out.end(), bits[w].begin(), bits[w].begin() + window_len[w]);
-    }
-  }
-};
-
 std::optional<std::uint16_t> parse_algorithm(std::string_view s) noexcept {
   std::uint64_t v;
   if (parse_decimal(s, 255, v)) return static_cast<std::uint16_t>(v);
@@ -781,7 +734,7 @@ std::optional<RdataTextError> field_from_text(const FieldSpec& spec, std::span<c
       for (; i < tokens.size(); ++i) {
         auto type = type_from_text(tokens[i].text);
         if (!type) return text_error(i, "expected an RR type");
-        bitmap.add(static_cast<std::uint16_t>(*type));
+        bitmap.add(*type);
       }
       bitmap.write(out);
       return std::nullopt;
