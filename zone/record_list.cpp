@@ -111,38 +111,74 @@ bool RecordList::same_owner(const Record& a, const Record& b) const noexcept {
 
 void RecordList::sort(std::vector<std::size_t>* ttl_conflicts) {
   // 1. Rank owners in canonical order so that records compare by integer.
-  std::vector<std::uint32_t> order(owners_.size());
-  for (std::uint32_t i = 0; i < order.size(); ++i) order[i] = i;
+  // Keys of one zone share a long prefix (the apex): skip it, and compare the
+  // next 8 bytes as an integer before falling back to memcmp.
   auto key_of = [&](std::uint32_t i) {
     const Owner& o = owners_[i];
     return std::span<const std::uint8_t>(key_arena_.data() + o.key_offset, o.key_length);
   };
-  std::sort(order.begin(), order.end(), [&](std::uint32_t a, std::uint32_t b) {
-    return compare_bytes(key_of(a), key_of(b)) < 0;
-  });
+  std::size_t common = owners_.empty() ? 0 : key_of(0).size();
+  for (std::uint32_t i = 1; i < owners_.size() && common > 0; ++i) {
+    auto a = key_of(0), b = key_of(i);
+    std::size_t m = std::min({common, a.size(), b.size()}), k = 0;
+    while (k < m && a[k] == b[k]) ++k;
+    common = k;
+  }
+  struct OwnerSort {
+    std::uint64_t prefix;
+    std::uint32_t index;
+  };
+  std::vector<OwnerSort> order(owners_.size());
+  for (std::uint32_t i = 0; i < order.size(); ++i) {
+    auto k = key_of(i);
+    std::uint64_t p = 0;
+    for (std::size_t j = 0; j < 8; ++j)
+      p = (p << 8) | (common + j < k.size() ? k[common + j] : 0u);
+    order[i] = {p, i};
+  }
+  auto owner_less = [&](const OwnerSort& a, const OwnerSort& b) {
+    if (a.prefix != b.prefix) return a.prefix < b.prefix;
+    auto ka = key_of(a.index).subspan(std::min(common + 8, key_of(a.index).size()));
+    auto kb = key_of(b.index).subspan(std::min(common + 8, key_of(b.index).size()));
+    return compare_bytes(ka, kb) < 0;
+  };
+  if (!std::is_sorted(order.begin(), order.end(), owner_less))
+    std::sort(order.begin(), order.end(), owner_less);
   std::vector<std::uint32_t> rank(owners_.size());
   std::uint32_t r = 0;
   for (std::size_t i = 0; i < order.size(); ++i) {
-    if (i > 0 && compare_bytes(key_of(order[i - 1]), key_of(order[i])) != 0) ++r;
-    rank[order[i]] = r;
+    if (i > 0 && compare_bytes(key_of(order[i - 1].index), key_of(order[i].index)) != 0) ++r;
+    rank[order[i].index] = r;
   }
   // Equal names stored twice (non-consecutive) share one owner index.
-  std::vector<std::uint32_t> rep(r + 1, UINT32_MAX);
+  std::vector<std::uint32_t> rep(owners_.empty() ? 0 : r + 1, UINT32_MAX);
   for (std::size_t i = 0; i < order.size(); ++i)
-    if (rep[rank[order[i]]] == UINT32_MAX) rep[rank[order[i]]] = order[i];
-  // 2. Sort records: (owner rank, type, rdata, original position).
-  std::vector<std::uint32_t> idx(records_.size());
-  for (std::uint32_t i = 0; i < idx.size(); ++i) idx[i] = i;
-  std::sort(idx.begin(), idx.end(), [&](std::uint32_t a, std::uint32_t b) {
-    const Record& x = records_[a];
-    const Record& y = records_[b];
-    if (rank[x.owner] != rank[y.owner]) return rank[x.owner] < rank[y.owner];
-    if (x.type != y.type) return x.type < y.type;
-    if (x.rclass != y.rclass) return x.rclass < y.rclass;
-    int c = compare_bytes(rdata(x), rdata(y));
+    if (rep[rank[order[i].index]] == UINT32_MAX) rep[rank[order[i].index]] = order[i].index;
+  order = {};
+  // 2. Sort records: (owner rank, type, class) packed, then rdata, then position.
+  struct RecordSort {
+    std::uint64_t key;
+    std::uint32_t index;
+  };
+  std::vector<RecordSort> sorted_idx(records_.size());
+  for (std::uint32_t i = 0; i < sorted_idx.size(); ++i) {
+    const Record& x = records_[i];
+    sorted_idx[i] = {std::uint64_t{rank[x.owner]} << 32 |
+                         std::uint64_t{static_cast<std::uint16_t>(x.type)} << 16 |
+                         static_cast<std::uint16_t>(x.rclass),
+                     i};
+  }
+  auto record_less = [&](const RecordSort& a, const RecordSort& b) {
+    if (a.key != b.key) return a.key < b.key;
+    int c = compare_bytes(rdata(records_[a.index]), rdata(records_[b.index]));
     if (c != 0) return c < 0;
-    return a < b;
-  });
+    return a.index < b.index;
+  };
+  if (!std::is_sorted(sorted_idx.begin(), sorted_idx.end(), record_less))
+    std::sort(sorted_idx.begin(), sorted_idx.end(), record_less);
+  std::vector<std::uint32_t> idx(records_.size());
+  for (std::size_t i = 0; i < idx.size(); ++i) idx[i] = sorted_idx[i].index;
+  sorted_idx = {};
   // 3. Rebuild, merging duplicates and unifying RRset TTLs to the first seen.
   std::vector<Record> out;
   out.reserve(records_.size());
