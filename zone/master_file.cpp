@@ -129,9 +129,13 @@ class Parser {
     }
     std::string text, err;
     if (!read_whole_file(path, text, err)) {
-      if (out_.files.empty()) out_.files.push_back(path.string());
-      diag(Severity::Error, out_.files.empty() ? 0 : from_file, from_line, from_col,
-           path.string() + ": " + err);
+      if (out_.files.empty()) {  // the top file: the diagnostic names it already
+        out_.files.push_back(path.string());
+        diag(Severity::Error, 0, 0, 0, err);
+      } else {
+        diag(Severity::Error, from_file, from_line, from_col,
+             "$INCLUDE " + path.string() + ": " + err);
+      }
       return;
     }
     const auto index = static_cast<std::uint32_t>(out_.files.size());

@@ -100,6 +100,11 @@ static int compare_bytes(std::span<const std::uint8_t> a, std::span<const std::u
   return a.size() < b.size() ? -1 : (a.size() > b.size() ? 1 : 0);
 }
 
+bool RecordList::same_covered(const Record& a, const Record& b) const noexcept {
+  auto x = rdata(a), y = rdata(b);
+  return x.size() >= 2 && y.size() >= 2 && x[0] == y[0] && x[1] == y[1];
+}
+
 int RecordList::compare_owner(const Record& a, const Record& b) const noexcept {
   if (a.owner == b.owner) return 0;
   return compare_bytes(owner_key(a), owner_key(b));
@@ -199,8 +204,11 @@ void RecordList::sort(std::vector<std::size_t>* ttl_conflicts) {
     rec.owner = rep[rank[rec.owner]];
     if (!out.empty()) {
       const Record& prev = out.back();
+      // RRSIGs form one set per covered type (RFC 4034 §3): their TTLs follow
+      // the covered RRset, so they are unified per covered type only.
       const bool same_set = prev.owner == rec.owner && prev.type == rec.type &&
-                            prev.rclass == rec.rclass;
+                            prev.rclass == rec.rclass &&
+                            (rec.type != dns::RRType::RRSIG || same_covered(prev, rec));
       if (same_set && compare_bytes(rdata(prev), rdata(rec)) == 0) {
         // Duplicate RR: merged silently, but its TTL still takes part.
         if (rec.ttl != records_[first_seen].ttl && idx[k] > first_seen) conflict = true;

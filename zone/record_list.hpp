@@ -33,8 +33,8 @@ class RecordList final : public RecordSink {
            std::span<const std::uint8_t> rdata, SourcePos pos = {});
 
   // Canonical order, identical RRs merged (the first one kept). Records of one
-  // RRset whose TTLs differ all take the first record's TTL (as BIND does); for
-  // each such RRset one entry is appended to `ttl_conflicts` (index of the
+  // RRset (for RRSIG: of one covered type) whose TTLs differ all take the
+  // first record's TTL (as BIND does); for each such RRset one entry is appended to `ttl_conflicts` (index of the
   // first record of the set, after sorting) if it is not null.
   void sort(std::vector<std::size_t>* ttl_conflicts = nullptr);
   [[nodiscard]] bool sorted() const noexcept { return sorted_; }
@@ -60,6 +60,8 @@ class RecordList final : public RecordSink {
   [[nodiscard]] std::span<const std::uint8_t> owner_key(const Record& r) const noexcept;
 
  private:
+  [[nodiscard]] bool same_covered(const Record& a, const Record& b) const noexcept;
+
   struct Owner {
     std::uint32_t wire_offset = 0;
     std::uint32_t key_offset = 0;

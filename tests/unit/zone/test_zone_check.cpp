@@ -131,6 +131,19 @@ TEST_CASE("check: RRset TTL mismatch uses the first TTL, duplicates merged") {
   CHECK(rl[4].ttl == 300);
 }
 
+TEST_CASE("check: RRSIG TTLs are unified per covered type only") {
+  RecordList rl;
+  auto ds = check(std::string(kApex) +
+                      "w 300 RRSIG A 13 3 300 20300101000000 20200101000000 1 example.com. AAAA\n"
+                      "w 60 RRSIG TXT 13 3 60 20300101000000 20200101000000 1 example.com. AAAA\n",
+                  rl);
+  CHECK(find_diag(ds, "different TTLs", Severity::Warning) == nullptr);
+  REQUIRE(rl.size() == 5);
+  CHECK(rl[3].ttl == 300);
+  CHECK(rl[4].ttl == 60);
+  CHECK(summarize(rl).is_signed());
+}
+
 TEST_CASE("record list: canonical order and dump") {
   RecordList rl;
   auto ds = check(std::string(kApex) +
