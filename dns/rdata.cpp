@@ -22,7 +22,7 @@ namespace zoned::dns {
 
 namespace {
 
-constexpr std::size_t kBad = static_cast<std::size_t>(-1);
+constexpr std::size_t kBad = kBadFieldLength;
 constexpr std::size_t kMaxCharString = 255;     // RFC 1035 §3.3
 constexpr std::size_t kMaxRdata = 65535;
 
@@ -909,6 +909,49 @@ WireError rdata_check(RRType type, std::span<const std::uint8_t> rdata) {
   return split_fields(*layout, rdata, parts) ? WireError::Ok : WireError::BadRdata;
 }
 
+namespace {
+
+// Shared by rdata_from_message() and rdata_check_in_message(): walks rdata at
+// `pos` in `message`, decoding names that may be compressed; appends the
+// uncompressed form to `out` when it is not null.
+WireError walk_message_rdata(const RdataLayout& layout, std::span<const std::uint8_t> message,
+                             std::size_t pos, std::size_t end,
+                             std::vector<std::uint8_t>* out) noexcept {
+  const std::size_t rdata_start = pos;
+  std::size_t flat_size = 0;
+  // Only IPSECKEY reads octet 1, and it has no compressible names, so the
+  // message bytes there are the stored bytes.
+  const std::uint8_t gateway_type = end - rdata_start > 1 ? message[rdata_start + 1] : 0;
+  for (std::size_t f = 0; f < layout.count; ++f) {
+    const FieldSpec& spec = layout.fields[f];
+    if (spec.kind == Field::NameCompress || spec.kind == Field::NameDecompress) {
+      Name name;
+      std::size_t p = pos;
+      // A name may point anywhere before itself, but its own bytes must stay
+      // inside the rdata: decode against the message cut at the rdata's end.
+      WireError e = Name::from_wire(message.first(end), p, name);
+      if (e != WireError::Ok) return e == WireError::Truncated ? WireError::BadRdata : e;
+      auto w = name.wire();
+      if (out != nullptr) out->insert(out->end(), w.begin(), w.end());
+      flat_size += w.size();
+      pos = p;
+      continue;
+    }
+    std::size_t n = field_length(spec, message.subspan(pos, end - pos), gateway_type);
+    if (n == kBad) return WireError::BadRdata;
+    if (out != nullptr) {
+      out->insert(out->end(), message.begin() + static_cast<std::ptrdiff_t>(pos),
+                  message.begin() + static_cast<std::ptrdiff_t>(pos + n));
+    }
+    flat_size += n;
+    pos += n;
+  }
+  if (pos != end) return WireError::BadRdata;
+  return flat_size <= kMaxRdata ? WireError::Ok : WireError::TooLarge;
+}
+
+}  // namespace
+
 WireError rdata_from_message(RRType type, std::span<const std::uint8_t> message, std::size_t pos,
                              std::uint16_t rdlength, std::vector<std::uint8_t>& out) {
   if (pos > message.size() || message.size() - pos < rdlength) return WireError::Truncated;
@@ -919,30 +962,20 @@ WireError rdata_from_message(RRType type, std::span<const std::uint8_t> message,
                message.begin() + static_cast<std::ptrdiff_t>(end));
     return WireError::Ok;
   }
-  const std::size_t start = out.size();
-  for (std::size_t f = 0; f < layout->count; ++f) {
-    const FieldSpec& spec = layout->fields[f];
-    if (spec.kind == Field::NameCompress || spec.kind == Field::NameDecompress) {
-      Name name;
-      std::size_t p = pos;
-      // Only the rdata's own bytes may hold the name's in-place labels.
-      WireError e = Name::from_wire(message.first(end), p, name);
-      if (e != WireError::Ok) return e == WireError::Truncated ? WireError::BadRdata : e;
-      auto w = name.wire();
-      out.insert(out.end(), w.begin(), w.end());
-      pos = p;
-      continue;
-    }
-    std::uint8_t gateway_type = out.size() > start + 1 ? out[start + 1] : 0;
-    std::size_t n = field_length(spec, message.subspan(pos, end - pos), gateway_type);
-    if (n == kBad) return WireError::BadRdata;
-    out.insert(out.end(), message.begin() + static_cast<std::ptrdiff_t>(pos),
-               message.begin() + static_cast<std::ptrdiff_t>(pos + n));
-    pos += n;
-  }
-  if (pos != end) return WireError::BadRdata;
-  if (out.size() - start > kMaxRdata) return WireError::TooLarge;
-  return WireError::Ok;
+  return walk_message_rdata(*layout, message, pos, end, &out);
+}
+
+WireError rdata_check_in_message(RRType type, std::span<const std::uint8_t> message,
+                                 std::size_t pos, std::uint16_t rdlength) noexcept {
+  if (pos > message.size() || message.size() - pos < rdlength) return WireError::Truncated;
+  const RdataLayout* layout = rdata_layout(type);
+  if (layout == nullptr) return WireError::Ok;
+  return walk_message_rdata(*layout, message, pos, pos + rdlength, nullptr);
+}
+
+std::size_t rdata_field_length(const FieldSpec& spec, std::span<const std::uint8_t> rest,
+                               std::uint8_t gateway_type) noexcept {
+  return field_length(spec, rest, gateway_type);
 }
 
 void rdata_to_canonical(RRType type, std::span<std::uint8_t> rdata) noexcept {

@@ -88,7 +88,7 @@ constexpr RdataLayout kCSYNC = layout(f(U32, "soa serial"), f(U16, "flags"), f(B
 constexpr RdataLayout kZONEMD = layout(f(U32, "serial"), f(U8, "scheme"),
                                        f(U8, "hash algorithm"), f(Hex, "digest"));
 constexpr RdataLayout kSVCB =
-    layout(f(U16, "svcpriority"), f(Name, "targetname"), f(SvcParams, "svcparams"));
+    layout(f(U16, "svcpriority"), f(Name, "targetname"), f(SvcParams, "svcparams", true));
 constexpr RdataLayout kNID = layout(f(U16, "preference"), f(Ilnp64, "nodeid"));
 constexpr RdataLayout kL32 = layout(f(U16, "preference"), f(IPv4, "locator32"));
 constexpr RdataLayout kL64 = layout(f(U16, "preference"), f(Ilnp64, "locator64"));

@@ -6,9 +6,11 @@
 #include <array>
 #include <cstddef>
 #include <cstdint>
+#include <span>
 #include <string_view>
 
 #include "dns/rrtype.hpp"
+#include "dns/wire.hpp"
 
 namespace zoned::dns {
 
@@ -62,5 +64,21 @@ struct RdataLayout {
 
 // The layout for `type`, or nullptr (RFC 3597 generic only).
 [[nodiscard]] const RdataLayout* rdata_layout(RRType type) noexcept;
+
+// The functions below are defined in rdata.cpp, next to the codecs they share
+// rules with.
+
+inline constexpr std::size_t kBadFieldLength = static_cast<std::size_t>(-1);
+
+// Wire length of one uncompressed field at the start of `rest` (the rest of
+// the rdata), or kBadFieldLength. `gateway_type` is IPSECKEY rdata octet 1.
+[[nodiscard]] std::size_t rdata_field_length(const FieldSpec& spec,
+                                             std::span<const std::uint8_t> rest,
+                                             std::uint8_t gateway_type) noexcept;
+
+// rdata_from_message() without the copy: checks rdata at `pos` in `message`
+// (names compressed where RFC 3597 §4 allows), allocating nothing.
+[[nodiscard]] WireError rdata_check_in_message(RRType type, std::span<const std::uint8_t> message,
+                                               std::size_t pos, std::uint16_t rdlength) noexcept;
 
 }  // namespace zoned::dns

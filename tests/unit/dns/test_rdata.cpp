@@ -10,6 +10,7 @@
 
 #include "dns/encoding.hpp"
 #include "dns/rdata.hpp"
+#include "dns/rdata_layout.hpp"
 
 using namespace zoned::dns;
 
@@ -460,4 +461,29 @@ TEST_CASE("rdata: quoted strings escape only what BIND escapes") {
   w = parse_ok(RRType::URI, long_uri);
   CHECK(w.size() == 304);
   CHECK(print(RRType::URI, w) == long_uri);
+}
+
+TEST_CASE("rdata: rdata_check_in_message agrees with rdata_from_message") {
+  std::vector<std::uint8_t> msg = from_hex("076578616d706c6500");
+  const std::size_t at = msg.size();
+  auto soa = from_hex("036e7331c000c0000000000100000002000000030000000400000005");
+  msg.insert(msg.end(), soa.begin(), soa.end());
+  auto n = static_cast<std::uint16_t>(soa.size());
+  CHECK(rdata_check_in_message(RRType::SOA, msg, at, n) == WireError::Ok);
+  std::vector<std::uint8_t> out;
+  REQUIRE(rdata_from_message(RRType::SOA, msg, at, n, out) == WireError::Ok);
+  CHECK(print(RRType::SOA, out) == "ns1.example. example. 1 2 3 4 5");
+  CHECK(rdata_check_in_message(RRType::SOA, msg, at, static_cast<std::uint16_t>(n - 1)) != WireError::Ok);
+  CHECK(rdata_check_in_message(RRType::SOA, msg, at, static_cast<std::uint16_t>(n + 1)) == WireError::Truncated);
+  // Every truncation of every sample: both functions give the same verdict.
+  for (const auto& s : kSamples) {
+    auto full = from_hex(s.wire_hex);
+    for (std::size_t len = 0; len <= full.size(); ++len) {
+      std::span<const std::uint8_t> part(full.data(), len);
+      std::vector<std::uint8_t> copy;
+      auto a = rdata_from_message(s.type, part, 0, static_cast<std::uint16_t>(len), copy);
+      auto b = rdata_check_in_message(s.type, part, 0, static_cast<std::uint16_t>(len));
+      CHECK(a == b);
+    }
+  }
 }
