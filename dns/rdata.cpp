@@ -314,11 +314,15 @@ bool field_to_text(Field k, std::span<const std::uint8_t> b, std::uint8_t gatewa
     case Field::Ttl: append_uint(out, get_u32(b)); return true;
     case Field::Time: append_time(out, get_u32(b)); return true;
     case Field::IPv4:
-    case Field::IPv6: {
-      char buf[INET6_ADDRSTRLEN];
-      if (inet_ntop(b.size() == 4 ? AF_INET : AF_INET6, b.data(), buf, sizeof buf) != nullptr) {
-        out.append(buf);
+      for (std::size_t i = 0; i < 4; ++i) {
+        if (i != 0) out.push_back('.');
+        append_uint(out, b[i]);
       }
+      return true;
+    case Field::IPv6: {
+      // inet_ntop follows RFC 5952 (longest zero run as "::"), as BIND does.
+      char buf[INET6_ADDRSTRLEN];
+      if (inet_ntop(AF_INET6, b.data(), buf, sizeof buf) != nullptr) out.append(buf);
       return true;
     }
     case Field::CharString: append_quoted(out, b.subspan(1)); return true;

@@ -1,6 +1,7 @@
 #include "dns/type_bitmap.hpp"
 
 #include <algorithm>
+#include <bit>
 
 namespace zoned::dns {
 
@@ -42,22 +43,26 @@ void TypeBitmapBuilder::add(RRType type) noexcept {
   auto t = static_cast<std::uint16_t>(type);
   unsigned w = t >> 8;
   unsigned octet = (t & 0xFFu) >> 3;
-  if (window_length_[w] == 0) bits_[w].fill(0);
+  if (window_length_[w] == 0) {
+    bits_[w].fill(0);
+    used_[w / 64] |= std::uint64_t{1} << (w % 64);
+  }
   window_length_[w] = std::max(window_length_[w], static_cast<std::uint8_t>(octet + 1));
   bits_[w][octet] = static_cast<std::uint8_t>(bits_[w][octet] | (0x80u >> (t & 7)));
 }
 
 bool TypeBitmapBuilder::empty() const noexcept {
-  return std::all_of(window_length_.begin(), window_length_.end(),
-                     [](std::uint8_t l) { return l == 0; });
+  return (used_[0] | used_[1] | used_[2] | used_[3]) == 0;
 }
 
 void TypeBitmapBuilder::write(std::vector<std::uint8_t>& out) const {
-  for (unsigned w = 0; w < 256; ++w) {
-    if (window_length_[w] == 0) continue;
-    out.push_back(static_cast<std::uint8_t>(w));
-    out.push_back(window_length_[w]);
-    out.insert(out.end(), bits_[w].begin(), bits_[w].begin() + window_length_[w]);
+  for (unsigned word = 0; word < used_.size(); ++word) {
+    for (std::uint64_t m = used_[word]; m != 0; m &= m - 1) {
+      unsigned w = word * 64 + static_cast<unsigned>(std::countr_zero(m));
+      out.push_back(static_cast<std::uint8_t>(w));
+      out.push_back(window_length_[w]);
+      out.insert(out.end(), bits_[w].begin(), bits_[w].begin() + window_length_[w]);
+    }
   }
 }
 

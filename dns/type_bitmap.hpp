@@ -47,6 +47,7 @@ class TypeBitmapBuilder {
   void write(std::vector<std::uint8_t>& out) const;
 
  private:
+  std::array<std::uint64_t, 4> used_{};           // windows in use, so write() skips the rest
   std::array<std::uint8_t, 256> window_length_{};  // 0 = window unused
   std::array<std::array<std::uint8_t, kMaxBitmapWindowLength>, 256> bits_;
 };
