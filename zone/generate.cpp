@@ -51,7 +51,8 @@ void append_number(std::string& out, std::int64_t value, std::uint32_t width, ch
 
 }  // namespace
 
-std::optional<std::string> parse_generate_range(std::string_view text, GenerateRange& out) {
+std::optional<std::string> parse_generate_range(std::string_view text, GenerateRange& out,
+                                                std::uint64_t limit) {
   auto dash = text.find('-');
   if (dash == std::string_view::npos) return "expected a range start-stop[/step]";
   std::string_view a = text.substr(0, dash), rest = text.substr(dash + 1), step = "1";
@@ -65,9 +66,9 @@ std::optional<std::string> parse_generate_range(std::string_view text, GenerateR
   if (out.step == 0) return "$GENERATE step must not be 0";
   if (out.start > out.stop) return "$GENERATE range start is above its stop";
   const std::uint64_t count = (std::uint64_t{out.stop} - out.start) / out.step + 1;
-  if (count > kMaxGeneratedRecords)
+  if (count > limit)
     return "$GENERATE range produces " + std::to_string(count) + " records, above the limit of " +
-           std::to_string(kMaxGeneratedRecords);
+           std::to_string(limit);
   return std::nullopt;
 }
 

@@ -9,7 +9,7 @@
 
 namespace zoned::zone {
 
-// Hard cap on the records one $GENERATE may produce.
+// Default cap on the records one $GENERATE may produce.
 inline constexpr std::uint64_t kMaxGeneratedRecords = 1'000'000;
 
 struct GenerateRange {
@@ -18,9 +18,10 @@ struct GenerateRange {
   std::uint32_t step = 1;
 };
 
-// Parses "start-stop[/step]"; returns an error message or nothing.
-[[nodiscard]] std::optional<std::string> parse_generate_range(std::string_view text,
-                                                              GenerateRange& out);
+// Parses "start-stop[/step]" producing at most `limit` values; returns an
+// error message or nothing.
+[[nodiscard]] std::optional<std::string> parse_generate_range(
+    std::string_view text, GenerateRange& out, std::uint64_t limit = kMaxGeneratedRecords);
 
 // Expands `pattern` for iterator value `i` into `out` (cleared first).
 // Returns an error message for a malformed `${...}`.

@@ -404,15 +404,15 @@ class Parser {
       return;
     }
     GenerateRange range;
-    if (auto e = parse_generate_range(t[1].text, range)) {
+    if (auto e = parse_generate_range(t[1].text, range, opt_.max_generated_records)) {
       error_at(file, t[1], *e);
       return;
     }
     generated_total_ += (std::uint64_t{range.stop} - range.start) / range.step + 1;
-    if (generated_total_ > kMaxGeneratedRecords) {
+    if (generated_total_ > opt_.max_generated_records) {
       error_at(file, t[1],
-               "$GENERATE total above the limit of " + std::to_string(kMaxGeneratedRecords) +
-                   " records");
+               "$GENERATE total above the limit of " +
+                   std::to_string(opt_.max_generated_records) + " records");
       return;
     }
     // Template entry: [owner-placeholder, ttl?, class?, type, rhs]; substituted per value.

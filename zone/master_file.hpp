@@ -58,6 +58,9 @@ struct ParseOptions {
   std::size_t max_include_depth = 10;
   std::size_t max_errors = 20;              // stop reporting (and parsing) after this many
   bool allow_include = true;
+  // Cap on the records all $GENERATE lines of one parse may produce (BIND has
+  // none; an accidental 0-4294967295 range must not exhaust memory).
+  std::uint64_t max_generated_records = 1'000'000;
 };
 
 struct ParseOutcome {
@@ -67,6 +70,8 @@ struct ParseOutcome {
   [[nodiscard]] bool ok() const;   // no Error diagnostics
 };
 
+// Contract: a caller publishes what the sink received only if outcome.ok();
+// a zone file with errors never replaces the version already serving.
 [[nodiscard]] ParseOutcome parse_master_file(const std::filesystem::path& path,
                                              const ParseOptions& options, RecordSink& sink);
 // `display_name` stands for the file name in diagnostics; $INCLUDE paths are

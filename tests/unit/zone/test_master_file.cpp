@@ -209,6 +209,16 @@ TEST_CASE("master: $GENERATE") {
   RecordList rl3;
   auto out3 = parse(std::string(kApex) + "$GENERATE 0-2000000 h$ A 10.0.0.1\n", rl3);
   CHECK(find_diag(out3.diagnostics, "limit", Severity::Error) != nullptr);
+
+  RecordList rl4;
+  ParseOptions small;
+  small.max_generated_records = 4;
+  auto out4 = parse(std::string(kApex) + "$GENERATE 1-3 a$ A 10.0.0.1\n$GENERATE 1-3 b$ A 10.0.0.1\n",
+                    rl4, "example.com.", small);
+  auto* e4 = find_diag(out4.diagnostics, "total above the limit of 4", Severity::Error);
+  REQUIRE(e4 != nullptr);
+  CHECK(e4->line == 6);
+  CHECK(rl4.size() == 6);
 }
 
 TEST_CASE("master: unknown directive and bad usage") {
