@@ -4,6 +4,7 @@
 // (RFC 6891 §6.1.3) or live only in TSIG/TKEY records (RFC 8945).
 #include <cstddef>
 #include <cstdint>
+#include <string_view>
 
 namespace zoned::dns {
 
@@ -82,6 +83,44 @@ inline constexpr std::uint16_t kMaxRcode = 0x0fff;  // 4 header bits + 8 OPT bit
   return static_cast<std::uint16_t>((flags & ~flag::kOpcodeMask) |
                                     ((static_cast<unsigned>(op) << flag::kOpcodeShift) &
                                      flag::kOpcodeMask));
+}
+
+// Mnemonics for logs and zonectl; empty for unassigned values. 16 prints as
+// BADVERS (the OPT meaning); TSIG code reads its error field as BADSIG itself.
+[[nodiscard]] constexpr std::string_view rcode_mnemonic(Rcode r) noexcept {
+  switch (static_cast<std::uint16_t>(r)) {
+    case 0: return "NOERROR";
+    case 1: return "FORMERR";
+    case 2: return "SERVFAIL";
+    case 3: return "NXDOMAIN";
+    case 4: return "NOTIMP";
+    case 5: return "REFUSED";
+    case 6: return "YXDOMAIN";
+    case 7: return "YXRRSET";
+    case 8: return "NXRRSET";
+    case 9: return "NOTAUTH";
+    case 10: return "NOTZONE";
+    case 16: return "BADVERS";
+    case 17: return "BADKEY";
+    case 18: return "BADTIME";
+    case 19: return "BADMODE";
+    case 20: return "BADNAME";
+    case 21: return "BADALG";
+    case 22: return "BADTRUNC";
+    case 23: return "BADCOOKIE";
+    default: return {};
+  }
+}
+
+[[nodiscard]] constexpr std::string_view opcode_mnemonic(Opcode op) noexcept {
+  switch (op) {
+    case Opcode::QUERY: return "QUERY";
+    case Opcode::IQUERY: return "IQUERY";
+    case Opcode::STATUS: return "STATUS";
+    case Opcode::NOTIFY: return "NOTIFY";
+    case Opcode::UPDATE: return "UPDATE";
+  }
+  return {};
 }
 
 }  // namespace zoned::dns

@@ -81,7 +81,9 @@ class MessageReader {
   RRType qtype() const noexcept { return qtype_; }
   RRClass qclass() const noexcept { return qclass_; }
 
-  // OPT and TSIG: positions of their owner names, or kNoPosition.
+  // OPT and TSIG: positions of their owner names, or kNoPosition. TSIG is
+  // last, so tsig_pos() is also the end of the bytes its MAC covers
+  // (RFC 8945 §4.3.1, with ARCOUNT decremented).
   std::size_t opt_pos() const noexcept { return opt_pos_; }
   std::size_t tsig_pos() const noexcept { return tsig_pos_; }
   bool has_opt() const noexcept { return opt_pos_ != kNoPosition; }

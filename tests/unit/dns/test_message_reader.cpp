@@ -329,3 +329,17 @@ TEST_CASE("message reader: RFC 3597 §4 decompression set") {
   for (int i = 0; i < 19; ++i) soa_short.u8(7);
   CHECK(parse(soa_short) == ParseError::BadRdata);
 }
+
+TEST_CASE("header: rcode and opcode helpers") {
+  CHECK(rcode_low_bits(Rcode::BADCOOKIE) == 7);
+  CHECK(rcode_ext_bits(Rcode::BADCOOKIE) == 1);
+  CHECK(make_rcode(7, 1) == Rcode::BADCOOKIE);
+  CHECK(make_rcode(3, 0) == Rcode::NXDOMAIN);
+  CHECK(rcode_mnemonic(Rcode::BADVERS) == "BADVERS");
+  CHECK(rcode_mnemonic(Rcode::NOTIMP) == "NOTIMP");
+  CHECK(rcode_mnemonic(static_cast<Rcode>(4000)).empty());
+  CHECK(opcode_mnemonic(Opcode::NOTIFY) == "NOTIFY");
+  CHECK(opcode_of(with_opcode(0x8180, Opcode::UPDATE)) == Opcode::UPDATE);
+  CHECK((with_opcode(0x8180, Opcode::UPDATE) & ~flag::kOpcodeMask) == 0x8180);
+  CHECK(opcode_of(0x7800) == static_cast<Opcode>(15));
+}
