@@ -65,8 +65,12 @@ std::optional<std::uint64_t> parse_ttl(std::string_view s) {
     have_digits = false;
     had_unit = true;
   }
-  if (have_digits) total += cur;  // a bare number, or a trailing count of seconds
-  (void)had_unit;
+  // A bare number is seconds; once units are used every number needs one
+  // ("1h30" is an error, as in BIND).
+  if (have_digits) {
+    if (had_unit) return std::nullopt;
+    total += cur;
+  }
   if (total > 0xffffffffu) return std::nullopt;
   return total;
 }

@@ -80,7 +80,10 @@ TEST_CASE("master: TTL and class in either order, TTL units") {
 
 TEST_CASE("master: bad TTL and TTL above 2^31-1") {
   RecordList rl;
-  auto out = parse(std::string(kApex) + "a 1x A 192.0.2.1\nb 4294967295 A 192.0.2.1\n", rl);
+  auto out = parse(std::string(kApex) + "a 1x A 192.0.2.1\nb 4294967295 A 192.0.2.1\nc 1h30 A 192.0.2.1\n", rl);
+  auto* e2 = find_diag(out.diagnostics, "bad TTL '1h30'", Severity::Error);
+  REQUIRE(e2 != nullptr);
+  CHECK(e2->line == 7);
   auto* e = find_diag(out.diagnostics, "bad TTL '1x'", Severity::Error);
   REQUIRE(e != nullptr);
   CHECK(e->line == 5);
