@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
 #include <span>
 #include <vector>
 
@@ -39,6 +40,41 @@ std::vector<std::uint8_t> flat_rdata(const MessageReader& r, const RRView& rr) {
     fail("reader accepted rdata that rdata_from_message rejects");
   }
   return out;
+}
+
+// Writes the records again under a smaller limit: every add that fails must
+// leave the message byte for byte as it was (RRset-atomic TC), and what was
+// written must parse.
+void check_truncation(const MessageReader& r1, std::size_t full_size, std::uint8_t knob) {
+  static std::array<std::uint8_t, kMaxMessageSize> buf;
+  static std::array<std::uint8_t, kMaxMessageSize> before;
+  const std::size_t limit = kHeaderSize + (full_size - kHeaderSize) * knob / 256;
+  MessageWriter w(buf, limit);
+  w.set_id(r1.id());
+  Name q;
+  if (r1.has_question()) {
+    if (r1.question_name(q) != WireError::Ok) fail("question name unreadable");
+    if (!w.add_question(q, r1.qtype(), r1.qclass())) return;
+  }
+  for (Section s : kRRSections) {
+    for (const RRView& rr : r1.section(s)) {
+      Name owner;
+      if (r1.owner_name(rr, owner) != WireError::Ok) fail("owner unreadable");
+      const std::vector<std::uint8_t> rdata = flat_rdata(r1, rr);
+      const std::size_t n = w.size();
+      std::memcpy(before.data(), buf.data(), n);
+      const std::uint16_t count = w.count(s);
+      if (!w.add_rr(s, owner, rr.type, rr.rclass, rr.ttl, rdata)) {
+        if (w.size() != n || w.count(s) != count || std::memcmp(before.data(), buf.data(), n) != 0) {
+          fail("failed add changed the message");
+        }
+        break;
+      }
+      if (w.size() > limit) fail("writer went past its limit");
+    }
+  }
+  MessageReader r2(w.message());
+  if (r2.parse() != ParseError::Ok) fail("truncated message does not parse");
 }
 
 }  // namespace
@@ -103,5 +139,6 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
       if (da != db) fail("rdata changed");
     }
   }
+  check_truncation(r1, w.size(), data[size - 1]);
   return 0;
 }
