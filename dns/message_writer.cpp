@@ -85,13 +85,16 @@ bool MessageWriter::write_name(std::span<const std::uint8_t> name, bool compress
   // Label start positions of the uncompressed name.
   std::array<std::uint8_t, Name::kMaxLabels + 1> starts{};
   std::size_t labels = 0;
-  for (std::size_t p = 0; p < name.size();) {
+  std::size_t end = 0;  // one past the root label; 0 until it is seen
+  for (std::size_t p = 0; p < name.size() && p < Name::kMaxWireLength;) {
     const std::uint8_t len = name[p];
-    if (len == 0) break;
+    if (len == 0) { end = p + 1; break; }
     if (labels >= Name::kMaxLabels || (len & 0xc0) != 0) return false;
     starts[labels++] = static_cast<std::uint8_t>(p);
     p += 1 + std::size_t{len};
   }
+  if (end == 0) return false;  // not one valid uncompressed name
+  name = name.first(end);
   // Longest already-written suffix: labels before it are written, then a pointer.
   std::size_t keep = labels;  // labels written literally
   std::size_t target = 0;

@@ -269,3 +269,14 @@ TEST_CASE("message: round trip read -> write -> read") {
   // Our writer compresses at least as well as this hand-built message.
   CHECK(w.size() <= m.size());
 }
+
+TEST_CASE("message writer: an owner that is not a valid name is refused") {
+  std::array<std::uint8_t, 512> buf{};
+  MessageWriter w(buf);
+  const std::array<std::uint8_t, 3> unterminated{2, 'a', 'b'};
+  CHECK_FALSE(w.add_rr(Section::Answer, unterminated, RRType::A, RRClass::IN, 1, kA1));
+  const std::array<std::uint8_t, 3> pointer{0xc0, 12, 0};
+  CHECK_FALSE(w.add_rr(Section::Answer, pointer, RRType::A, RRClass::IN, 1, kA1));
+  CHECK(w.size() == kHeaderSize);
+  CHECK(w.count(Section::Answer) == 0);
+}
