@@ -1,6 +1,7 @@
 #include "dns/rdata.hpp"
 
 #include <arpa/inet.h>
+#include <netdb.h>
 
 #include <algorithm>
 #include <array>
@@ -29,6 +30,25 @@ constexpr std::size_t kMaxRdata = 65535;
 // ---------------------------------------------------------------------------
 // Wire side
 
+// The first two rdata octets, which select the shape of later fields
+// (IPSECKEY and AMTRELAY gateway type in octet 1, A6 prefix length in octet 0).
+struct Head {
+  std::uint8_t b0 = 0;
+  std::uint8_t b1 = 0;
+};
+
+Head head_of(std::span<const std::uint8_t> rdata) noexcept {
+  return Head{rdata.size() > 0 ? rdata[0] : std::uint8_t{0},
+              rdata.size() > 1 ? rdata[1] : std::uint8_t{0}};
+}
+
+constexpr std::size_t kA6MaxPrefix = 128;  // RFC 2874 §3.1.1
+
+// Octets of A6 address suffix for a prefix length (RFC 2874 §3.1.1).
+std::size_t a6_suffix_length(std::uint8_t prefix_len) noexcept {
+  return (kA6MaxPrefix - prefix_len + 7) / 8;
+}
+
 // Length of an uncompressed name at the start of `rem`, or kBad.
 std::size_t name_length(std::span<const std::uint8_t> rem) noexcept {
   std::size_t pos = 0;
@@ -52,9 +72,9 @@ bool is_alnum(std::uint8_t c) noexcept {
 }
 
 // Wire length of field `k` at the start of `rem` (the rest of the rdata), or
-// kBad. `gateway_type` is IPSECKEY rdata octet 1.
+// kBad. `head` holds the rdata's first octets.
 std::size_t field_length(const FieldSpec& spec, std::span<const std::uint8_t> rem,
-                         std::uint8_t gateway_type) noexcept {
+                         Head head) noexcept {
   auto fixed = [&](std::size_t n) { return rem.size() >= n ? n : kBad; };
   if (spec.optional && rem.empty()) return 0;
   switch (spec.kind) {
@@ -102,8 +122,62 @@ std::size_t field_length(const FieldSpec& spec, std::span<const std::uint8_t> re
       return rem.empty() ? kBad : rem.size();
     case Field::RemainderString: return rem.size();
     case Field::Bitmap: return type_bitmap_valid(rem) ? rem.size() : kBad;
+    case Field::NxtBitmap:
+      // RFC 2535 §5.2: bit 0 set would announce another format.
+      if (rem.size() > 16 || (!rem.empty() && (rem[0] & 0x80) != 0)) return kBad;
+      return rem.size();
+    case Field::A6Suffix: {
+      if (head.b0 > kA6MaxPrefix) return kBad;
+      std::size_t n = a6_suffix_length(head.b0);
+      if (rem.size() < n) return kBad;
+      // RFC 2874 §3.1.1: pad bits (those of the prefix) are zero.
+      unsigned pad = head.b0 % 8;
+      if (n > 0 && pad != 0 && (rem[0] >> (8 - pad)) != 0) return kBad;
+      return n;
+    }
+    case Field::A6Prefix: return head.b0 == 0 ? 0 : name_length(rem);
+    case Field::WksProtocol: return fixed(1);
+    case Field::WksBitmap: return rem.size() <= 8192 ? rem.size() : kBad;
+    case Field::AplItems: {
+      std::size_t pos = 0;
+      while (pos < rem.size()) {
+        if (rem.size() - pos < 4) return kBad;
+        unsigned family = static_cast<unsigned>(rem[pos] << 8 | rem[pos + 1]);
+        unsigned prefix = rem[pos + 2];
+        std::size_t len = rem[pos + 3] & 0x7Fu;
+        std::size_t max = family == 1 ? 4 : (family == 2 ? 16 : 0);
+        if (max == 0 || prefix > max * 8 || len > max || rem.size() - pos - 4 < len) return kBad;
+        // RFC 3123 §4.1: trailing zero octets of the address are not sent.
+        if (len > 0 && rem[pos + 3 + len] == 0) return kBad;
+        pos += 4 + len;
+      }
+      return pos;
+    }
+    case Field::NsapHex: return rem.empty() ? kBad : rem.size();
+    case Field::Hip: {
+      if (rem.size() < 4) return kBad;
+      std::size_t hit_len = rem[0];
+      std::size_t pk_len = static_cast<std::size_t>(rem[2] << 8 | rem[3]);
+      if (hit_len == 0 || pk_len == 0 || rem.size() - 4 < hit_len + pk_len) return kBad;
+      std::size_t pos = 4 + hit_len + pk_len;
+      while (pos < rem.size()) {
+        std::size_t n = name_length(rem.subspan(pos));
+        if (n == kBad) return kBad;
+        pos += n;
+      }
+      return pos;
+    }
+    case Field::AmtType: return fixed(1);
+    case Field::AmtRelay:
+      switch (head.b1 & 0x7F) {
+        case 0: return 0;
+        case 1: return fixed(4);
+        case 2: return fixed(16);
+        case 3: return name_length(rem);
+        default: return kBad;
+      }
     case Field::IpsecGateway:
-      switch (gateway_type) {
+      switch (head.b1) {
         case 0: return 0;
         case 1: return fixed(4);
         case 2: return fixed(16);
@@ -132,9 +206,9 @@ using FieldParts = std::array<std::span<const std::uint8_t>, kMaxRdataFields>;
 bool split_fields(const RdataLayout& layout, std::span<const std::uint8_t> rdata,
                   FieldParts& parts) noexcept {
   std::size_t pos = 0;
-  std::uint8_t gateway_type = rdata.size() > 1 ? rdata[1] : 0;
+  const Head head = head_of(rdata);
   for (std::size_t i = 0; i < layout.count; ++i) {
-    std::size_t n = field_length(layout.fields[i], rdata.subspan(pos), gateway_type);
+    std::size_t n = field_length(layout.fields[i], rdata.subspan(pos), head);
     if (n == kBad) return false;
     parts[i] = rdata.subspan(pos, n);
     pos += n;
@@ -287,7 +361,7 @@ void append_quoted(std::string& out, std::span<const std::uint8_t> bytes) {
 void append_hex_lower_sep(std::string& out, std::span<const std::uint8_t> b, char sep) {
   static constexpr char kDigits[] = "0123456789abcdef";
   for (std::size_t i = 0; i < b.size(); ++i) {
-    if (i != 0) out.push_back(sep);
+    if (i != 0 && sep != 0) out.push_back(sep);
     out.push_back(kDigits[b[i] >> 4]);
     out.push_back(kDigits[b[i] & 0xF]);
   }
@@ -300,7 +374,7 @@ void append_name(std::string& out, std::span<const std::uint8_t> wire) {
 
 // Appends one field's text (without a leading separator). Returns false if
 // the field prints nothing (empty optional part, empty bitmap).
-bool field_to_text(Field k, std::span<const std::uint8_t> b, std::uint8_t gateway_type,
+bool field_to_text(Field k, std::span<const std::uint8_t> b, Head head,
                    std::string& out) {
   switch (k) {
     case Field::NameCompress:
@@ -381,14 +455,103 @@ bool field_to_text(Field k, std::span<const std::uint8_t> b, std::uint8_t gatewa
       }
       return true;
     }
-    case Field::IpsecGateway:
-      if (gateway_type == 0) {
+    case Field::NxtBitmap: {
+      bool first = true;
+      for (std::size_t i = 0; i < b.size(); ++i) {
+        for (unsigned bit = 0; bit < 8; ++bit) {
+          if ((b[i] & (0x80u >> bit)) == 0) continue;
+          if (!first) out.push_back(' ');
+          first = false;
+          append_type(out, static_cast<std::uint16_t>(i * 8 + bit));
+        }
+      }
+      return !first;
+    }
+    case Field::A6Suffix: {
+      std::array<std::uint8_t, 16> addr{};
+      std::copy(b.begin(), b.end(), addr.end() - static_cast<std::ptrdiff_t>(b.size()));
+      return field_to_text(Field::IPv6, addr, head, out);
+    }
+    case Field::A6Prefix:
+      if (b.empty()) return false;
+      append_name(out, b);
+      return true;
+    case Field::WksProtocol: append_uint(out, b[0]); return true;
+    case Field::WksBitmap: {
+      bool first = true;
+      for (std::size_t i = 0; i < b.size(); ++i) {
+        for (unsigned bit = 0; bit < 8; ++bit) {
+          if ((b[i] & (0x80u >> bit)) == 0) continue;
+          if (!first) out.push_back(' ');
+          first = false;
+          append_uint(out, i * 8 + bit);
+        }
+      }
+      return !first;
+    }
+    case Field::AplItems: {
+      std::size_t pos = 0;
+      while (pos < b.size()) {
+        unsigned family = static_cast<unsigned>(b[pos] << 8 | b[pos + 1]);
+        std::size_t len = b[pos + 3] & 0x7Fu;
+        if (pos != 0) out.push_back(' ');
+        if ((b[pos + 3] & 0x80) != 0) out.push_back('!');
+        append_uint(out, family);
+        out.push_back(':');
+        std::array<std::uint8_t, 16> addr{};
+        std::copy_n(b.begin() + static_cast<std::ptrdiff_t>(pos + 4), len, addr.begin());
+        if (family == 1) {
+          field_to_text(Field::IPv4, std::span(addr).first(4), head, out);
+        } else {
+          field_to_text(Field::IPv6, addr, head, out);
+        }
+        out.push_back('/');
+        append_uint(out, b[pos + 2]);
+        pos += 4 + len;
+      }
+      return !b.empty();
+    }
+    case Field::NsapHex:
+      out.append("0x");
+      append_hex_lower_sep(out, b, 0);
+      return true;
+    case Field::Hip: {
+      std::size_t hit_len = b[0];
+      std::size_t pk_len = static_cast<std::size_t>(b[2] << 8 | b[3]);
+      append_uint(out, b[1]);
+      out.push_back(' ');
+      hex_encode(b.subspan(4, hit_len), out);
+      out.push_back(' ');
+      base64_encode(b.subspan(4 + hit_len, pk_len), out);
+      std::size_t pos = 4 + hit_len + pk_len;
+      while (pos < b.size()) {
+        std::size_t n = name_length(b.subspan(pos));
+        out.push_back(' ');
+        append_name(out, b.subspan(pos, n));
+        pos += n;
+      }
+      return true;
+    }
+    case Field::AmtType:
+      out.push_back((b[0] & 0x80) != 0 ? '1' : '0');
+      out.push_back(' ');
+      append_uint(out, b[0] & 0x7Fu);
+      return true;
+    case Field::AmtRelay:
+      if ((head.b1 & 0x7F) == 0) {
         out.push_back('.');
         return true;
       }
-      return field_to_text(gateway_type == 1 ? Field::IPv4
-                                             : (gateway_type == 2 ? Field::IPv6 : Field::Name),
-                           b, 0, out);
+      return field_to_text((head.b1 & 0x7F) == 1 ? Field::IPv4
+                                                 : ((head.b1 & 0x7F) == 2 ? Field::IPv6 : Field::Name),
+                           b, head, out);
+    case Field::IpsecGateway:
+      if (head.b1 == 0) {
+        out.push_back('.');
+        return true;
+      }
+      return field_to_text(head.b1 == 1 ? Field::IPv4 : (head.b1 == 2 ? Field::IPv6 : Field::Name),
+                           b, head, out);
     case Field::SvcParams:
 #ifdef ZONED_HAVE_SVCB
       // params_to_text puts a space before each parameter itself.
@@ -611,7 +774,14 @@ std::optional<RdataTextError> field_from_text(const FieldSpec& spec, std::span<c
   const Field k = spec.kind;
   if (i >= tokens.size()) {
     if (spec.optional) return std::nullopt;
-    if (k == Field::Bitmap) return std::nullopt;  // an empty bitmap is valid
+    // These may be empty: no types, ports or items, or an A6 without prefix.
+    if (k == Field::Bitmap || k == Field::NxtBitmap || k == Field::WksBitmap ||
+        k == Field::AplItems) {
+      return std::nullopt;
+    }
+    if (k == Field::A6Prefix && (out.size() <= rdata_start || out[rdata_start] == 0)) {
+      return std::nullopt;
+    }
     return text_error(tokens.size(), "missing rdata field '" + std::string(spec.name) + "'");
   }
   const std::string_view t = tokens[i].text;
@@ -782,8 +952,163 @@ std::optional<RdataTextError> field_from_text(const FieldSpec& spec, std::span<c
       if (!parse_ilnp64(t, out)) return text_error(at, "expected a 64-bit locator as x:x:x:x");
       ++i;
       return std::nullopt;
+    case Field::NxtBitmap: {
+      std::array<std::uint8_t, 16> bits{};
+      std::size_t used = 0;
+      for (; i < tokens.size(); ++i) {
+        auto type = type_from_text(tokens[i].text);
+        auto v = type ? static_cast<std::uint16_t>(*type) : 0;
+        if (v == 0 || v > 127) return text_error(i, "expected an RR type from 1 to 127");
+        bits[v / 8] = static_cast<std::uint8_t>(bits[v / 8] | (0x80u >> (v % 8)));
+        used = std::max<std::size_t>(used, v / 8u + 1);
+      }
+      out.insert(out.end(), bits.begin(), bits.begin() + static_cast<std::ptrdiff_t>(used));
+      return std::nullopt;
+    }
+    case Field::A6Suffix: {
+      std::uint8_t prefix_len = out.size() > rdata_start ? out[rdata_start] : 0;
+      if (prefix_len > kA6MaxPrefix) return text_error(at - 1, "expected a prefix length from 0 to 128");
+      std::vector<std::uint8_t>::size_type mark = out.size();
+      if (!parse_ip(AF_INET6, t, out)) return text_error(at, "expected an IPv6 address");
+      std::size_t n = a6_suffix_length(prefix_len);
+      out.erase(out.begin() + static_cast<std::ptrdiff_t>(mark),
+                out.begin() + static_cast<std::ptrdiff_t>(mark + 16 - n));
+      if (n > 0 && prefix_len % 8 != 0) {
+        out[mark] = static_cast<std::uint8_t>(out[mark] & (0xFFu >> (prefix_len % 8)));
+      }
+      ++i;
+      return std::nullopt;
+    }
+    case Field::A6Prefix: {
+      std::uint8_t prefix_len = out.size() > rdata_start ? out[rdata_start] : 0;
+      if (prefix_len == 0) return std::nullopt;  // then no prefix name follows
+      return field_from_text({Field::NameCanonical, spec.name}, tokens, i, origin, rdata_start, out);
+    }
+    case Field::WksProtocol: {
+      std::uint64_t v;
+      if (equals_ci(t, "TCP")) v = 6;
+      else if (equals_ci(t, "UDP")) v = 17;
+      else if (!parse_decimal(t, 255, v)) return text_error(at, "expected a protocol number, tcp or udp");
+      put_u8(out, static_cast<std::uint8_t>(v));
+      ++i;
+      return std::nullopt;
+    }
+    case Field::WksBitmap: {
+      std::uint8_t protocol = out.size() > rdata_start + 4 ? out[rdata_start + 4] : 0;
+      const std::size_t base = out.size();
+      for (; i < tokens.size(); ++i) {
+        std::uint64_t port;
+        if (!parse_decimal(tokens[i].text, 65535, port)) {
+          // Service names as BIND takes them, from the system's services table.
+          char name[64];
+          std::string_view sv = tokens[i].text;
+          if (sv.size() >= sizeof name) return text_error(i, "expected a port number or service");
+          std::memcpy(name, sv.data(), sv.size());
+          name[sv.size()] = 0;
+          servent entry{};
+          servent* found = nullptr;
+          char buf[1024];
+          const char* proto = protocol == 6 ? "tcp" : (protocol == 17 ? "udp" : nullptr);
+          if (proto == nullptr ||
+              getservbyname_r(name, proto, &entry, buf, sizeof buf, &found) != 0 || found == nullptr) {
+            return text_error(i, "expected a port number or service");
+          }
+          port = ntohs(static_cast<std::uint16_t>(found->s_port));
+        }
+        std::size_t octet = base + port / 8;
+        if (out.size() <= octet) out.resize(octet + 1, 0);
+        out[octet] = static_cast<std::uint8_t>(out[octet] | (0x80u >> (port % 8)));
+      }
+      return std::nullopt;
+    }
+    case Field::AplItems:
+      for (; i < tokens.size(); ++i) {
+        std::string_view item = tokens[i].text;
+        bool negate = !item.empty() && item[0] == '!';
+        if (negate) item.remove_prefix(1);
+        std::size_t colon = item.find(':');
+        std::size_t slash = item.rfind('/');
+        std::uint64_t family, prefix;
+        if (colon == std::string_view::npos || slash == std::string_view::npos || slash < colon ||
+            !parse_decimal(item.substr(0, colon), 2, family) || family == 0 ||
+            !parse_decimal(item.substr(slash + 1), family == 1 ? 32 : 128, prefix)) {
+          return text_error(i, "expected an APL item as [!]afi:address/prefix");
+        }
+        std::vector<std::uint8_t>::size_type mark = out.size();
+        put_u16(out, static_cast<std::uint16_t>(family));
+        put_u8(out, static_cast<std::uint8_t>(prefix));
+        put_u8(out, 0);
+        if (!parse_ip(family == 1 ? AF_INET : AF_INET6, item.substr(colon + 1, slash - colon - 1), out)) {
+          return text_error(i, "expected an APL item as [!]afi:address/prefix");
+        }
+        while (out.size() > mark + 4 && out.back() == 0) out.pop_back();  // RFC 3123 §4.1
+        out[mark + 3] = static_cast<std::uint8_t>((negate ? 0x80u : 0u) | (out.size() - mark - 4));
+      }
+      return std::nullopt;
+    case Field::NsapHex: {
+      if (t.size() < 3 || t[0] != '0' || (t[1] | 0x20) != 'x') return text_error(at, "expected NSAP hex as 0x...");
+      int pending = -1;
+      for (char c : t.substr(2)) {
+        if (c == '.') continue;
+        int v = hex_digit(c);
+        if (v < 0) return text_error(at, "expected NSAP hex as 0x...");
+        if (pending < 0) {
+          pending = v;
+        } else {
+          out.push_back(static_cast<std::uint8_t>(pending << 4 | v));
+          pending = -1;
+        }
+      }
+      if (pending >= 0 || out.size() == rdata_start) return text_error(at, "expected NSAP hex as 0x...");
+      ++i;
+      return std::nullopt;
+    }
+    case Field::Hip: {
+      auto alg = parse_algorithm(t);
+      if (!alg) return text_error(at, "expected a public key algorithm number");
+      if (i + 2 >= tokens.size()) {
+        return text_error(tokens.size(), "missing rdata field 'hit' or 'public key'");
+      }
+      std::size_t mark = out.size();
+      out.insert(out.end(), {0, static_cast<std::uint8_t>(*alg), 0, 0});
+      std::string_view hit = tokens[i + 1].text;
+      if (hit.empty() || hit.size() > 2 * kMaxCharString || !hex_decode(hit, out)) {
+        return text_error(i + 1, "expected a HIT in hex");
+      }
+      out[mark] = static_cast<std::uint8_t>(out.size() - mark - 4);
+      std::size_t pk_start = out.size();
+      if (!base64_decode(tokens[i + 2].text, out) || out.size() == pk_start ||
+          out.size() - pk_start > 0xFFFF) {
+        return text_error(i + 2, "expected a public key in base64");
+      }
+      std::size_t pk_len = out.size() - pk_start;
+      out[mark + 2] = static_cast<std::uint8_t>(pk_len >> 8);
+      out[mark + 3] = static_cast<std::uint8_t>(pk_len);
+      for (i += 3; i < tokens.size();) {
+        if (auto err = field_from_text({Field::Name, "rendezvous server"}, tokens, i, origin,
+                                       rdata_start, out)) {
+          return err;
+        }
+      }
+      return std::nullopt;
+    }
+    case Field::AmtType: {
+      std::uint64_t d, type;
+      if (t != "0" && t != "1") return text_error(at, "expected the discovery optional bit, 0 or 1");
+      d = t == "1" ? 1 : 0;
+      if (i + 1 >= tokens.size()) return text_error(tokens.size(), "missing rdata field 'relay type'");
+      if (!parse_decimal(tokens[i + 1].text, 127, type)) {
+        return text_error(i + 1, "expected a relay type from 0 to 127");
+      }
+      put_u8(out, static_cast<std::uint8_t>(d << 7 | type));
+      i += 2;
+      return std::nullopt;
+    }
+    case Field::AmtRelay:
     case Field::IpsecGateway: {
       std::uint8_t gateway_type = out.size() > rdata_start + 1 ? out[rdata_start + 1] : 0xFF;
+      if (k == Field::AmtRelay) gateway_type &= 0x7F;
+      const std::size_t type_token = k == Field::AmtRelay ? at - 1 : at - 2;
       switch (gateway_type) {
         case 0:
           if (t != ".") return text_error(at, "expected '.' for gateway type 0");
@@ -792,7 +1117,7 @@ std::optional<RdataTextError> field_from_text(const FieldSpec& spec, std::span<c
         case 1: return field_from_text({Field::IPv4, spec.name}, tokens, i, origin, rdata_start, out);
         case 2: return field_from_text({Field::IPv6, spec.name}, tokens, i, origin, rdata_start, out);
         case 3: return field_from_text({Field::Name, spec.name}, tokens, i, origin, rdata_start, out);
-        default: return text_error(at - 2, "expected a gateway type from 0 to 3");
+        default: return text_error(type_token, "expected a gateway type from 0 to 3");
       }
     }
     case Field::SvcParams: {
@@ -896,13 +1221,13 @@ void rdata_to_text(RRType type, std::span<const std::uint8_t> rdata, std::string
     rdata_to_generic_text(rdata, out);
     return;
   }
-  std::uint8_t gateway_type = rdata.size() > 1 ? rdata[1] : 0;
+  const Head head = head_of(rdata);
   for (std::size_t f = 0; f < layout->count; ++f) {
     const FieldSpec& spec = layout->fields[f];
     if (spec.optional && parts[f].empty()) continue;
     std::size_t mark = out.size();
     if (f != 0) out.push_back(' ');
-    if (!field_to_text(spec.kind, parts[f], gateway_type, out)) out.resize(mark);
+    if (!field_to_text(spec.kind, parts[f], head, out)) out.resize(mark);
   }
 }
 
@@ -925,7 +1250,7 @@ WireError walk_message_rdata(const RdataLayout& layout, std::span<const std::uin
   std::size_t flat_size = 0;
   // Only IPSECKEY reads octet 1, and it has no compressible names, so the
   // message bytes there are the stored bytes.
-  const std::uint8_t gateway_type = end - rdata_start > 1 ? message[rdata_start + 1] : 0;
+  const Head head = head_of(message.subspan(rdata_start, end - rdata_start));
   for (std::size_t f = 0; f < layout.count; ++f) {
     const FieldSpec& spec = layout.fields[f];
     if (spec.kind == Field::NameCompress || spec.kind == Field::NameDecompress) {
@@ -941,7 +1266,7 @@ WireError walk_message_rdata(const RdataLayout& layout, std::span<const std::uin
       pos = p;
       continue;
     }
-    std::size_t n = field_length(spec, message.subspan(pos, end - pos), gateway_type);
+    std::size_t n = field_length(spec, message.subspan(pos, end - pos), head);
     if (n == kBad) return WireError::BadRdata;
     if (out != nullptr) {
       out->insert(out->end(), message.begin() + static_cast<std::ptrdiff_t>(pos),
@@ -978,8 +1303,8 @@ WireError rdata_check_in_message(RRType type, std::span<const std::uint8_t> mess
 }
 
 std::size_t rdata_field_length(const FieldSpec& spec, std::span<const std::uint8_t> rest,
-                               std::uint8_t gateway_type) noexcept {
-  return field_length(spec, rest, gateway_type);
+                               std::span<const std::uint8_t> rdata) noexcept {
+  return field_length(spec, rest, head_of(rdata));
 }
 
 void rdata_to_canonical(RRType type, std::span<std::uint8_t> rdata) noexcept {
@@ -989,7 +1314,8 @@ void rdata_to_canonical(RRType type, std::span<std::uint8_t> rdata) noexcept {
   if (!split_fields(*layout, rdata, parts)) return;
   for (std::size_t f = 0; f < layout->count; ++f) {
     Field k = layout->fields[f].kind;
-    if (k == Field::NameCompress || k == Field::NameDecompress || k == Field::NameCanonical) {
+    if (k == Field::NameCompress || k == Field::NameDecompress || k == Field::NameCanonical ||
+        k == Field::A6Prefix) {
       auto offset = static_cast<std::size_t>(parts[f].data() - rdata.data());
       lowercase_name(rdata.subspan(offset, parts[f].size()));
     }
@@ -1003,10 +1329,12 @@ std::size_t rdata_embedded_names(RRType type, std::span<const std::uint8_t> rdat
   FieldParts parts;
   if (!split_fields(*layout, rdata, parts)) return 0;
   std::size_t count = 0;
-  std::uint8_t gateway_type = rdata.size() > 1 ? rdata[1] : 0;
+  const Head head = head_of(rdata);
   for (std::size_t f = 0; f < layout->count && count < kMaxRdataNames; ++f) {
     Field k = layout->fields[f].kind;
-    bool name = is_name(k) || (k == Field::IpsecGateway && gateway_type == 3);
+    bool name = is_name(k) || (k == Field::IpsecGateway && head.b1 == 3) ||
+                (k == Field::AmtRelay && (head.b1 & 0x7F) == 3) ||
+                (k == Field::A6Prefix && !parts[f].empty());
     if (!name) continue;
     out[count++] = RdataName{static_cast<std::uint16_t>(parts[f].data() - rdata.data()),
                              static_cast<std::uint16_t>(parts[f].size()),

@@ -87,6 +87,16 @@ constexpr RdataLayout kOPENPGPKEY = layout(f(Base64, "public key"));
 constexpr RdataLayout kCSYNC = layout(f(U32, "soa serial"), f(U16, "flags"), f(Bitmap, "type bit map"));
 constexpr RdataLayout kZONEMD = layout(f(U32, "serial"), f(U8, "scheme"),
                                        f(U8, "hash algorithm"), f(Hex, "digest"));
+constexpr RdataLayout kWKS =
+    layout(f(IPv4, "address"), f(WksProtocol, "protocol"), f(WksBitmap, "bit map"));
+constexpr RdataLayout kNSAP = layout(f(NsapHex, "nsap"));
+constexpr RdataLayout kNXT = layout(f(NameDecompress, "next domain name"), f(NxtBitmap, "type bit map"));
+constexpr RdataLayout kA6 =
+    layout(f(U8, "prefix length"), f(A6Suffix, "address suffix"), f(A6Prefix, "prefix name"));
+constexpr RdataLayout kAPL = layout(f(AplItems, "apitems"));
+constexpr RdataLayout kHIP = layout(f(Hip, "pk algorithm"));
+constexpr RdataLayout kAMTRELAY =
+    layout(f(U8, "precedence"), f(AmtType, "discovery optional"), f(AmtRelay, "relay"));
 constexpr RdataLayout kSVCB =
     layout(f(U16, "svcpriority"), f(Name, "targetname"), f(SvcParams, "svcparams", true));
 constexpr RdataLayout kNID = layout(f(U16, "preference"), f(Ilnp64, "nodeid"));
@@ -112,6 +122,7 @@ const RdataLayout* rdata_layout(RRType type) noexcept {
     case RRType::MB: return &kMB;
     case RRType::MG: return &kMG;
     case RRType::MR: return &kMR;
+    case RRType::WKS: return &kWKS;
     case RRType::PTR: return &kPTR;
     case RRType::HINFO: return &kHINFO;
     case RRType::MINFO: return &kMINFO;
@@ -124,17 +135,21 @@ const RdataLayout* rdata_layout(RRType type) noexcept {
     case RRType::RT: return &kRT;
     case RRType::SIG: return &kSIG;
     case RRType::KEY: return &kKEY;
+    case RRType::NSAP: return &kNSAP;
     case RRType::PX: return &kPX;
     case RRType::GPOS: return &kGPOS;
     case RRType::AAAA: return &kAAAA;
 #if __has_include("dns/rdata_loc.hpp") && __has_include("dns/rdata_loc.cpp")
     case RRType::LOC: return &kLOC;
 #endif
+    case RRType::NXT: return &kNXT;
     case RRType::SRV: return &kSRV;
     case RRType::NAPTR: return &kNAPTR;
     case RRType::KX: return &kKX;
     case RRType::CERT: return &kCERT;
+    case RRType::A6: return &kA6;
     case RRType::DNAME: return &kDNAME;
+    case RRType::APL: return &kAPL;
     case RRType::DS: return &kDS;
     case RRType::SSHFP: return &kSSHFP;
     case RRType::IPSECKEY: return &kIPSECKEY;
@@ -146,6 +161,7 @@ const RdataLayout* rdata_layout(RRType type) noexcept {
     case RRType::NSEC3PARAM: return &kNSEC3PARAM;
     case RRType::TLSA: return &kTLSA;
     case RRType::SMIMEA: return &kTLSA;
+    case RRType::HIP: return &kHIP;
     case RRType::CDS: return &kDS;
     case RRType::CDNSKEY: return &kKEY;
     case RRType::OPENPGPKEY: return &kOPENPGPKEY;
@@ -165,6 +181,7 @@ const RdataLayout* rdata_layout(RRType type) noexcept {
     case RRType::URI: return &kURI;
     case RRType::CAA: return &kCAA;
     case RRType::AVC: return &kTXT;
+    case RRType::AMTRELAY: return &kAMTRELAY;
     case RRType::TA: return &kDS;
     case RRType::DLV: return &kDS;
     default: return nullptr;

@@ -45,6 +45,16 @@ enum class Field : std::uint8_t {
   Eui64,
   Ilnp64,          // xxxx:xxxx:xxxx:xxxx (RFC 6742 NID, L64)
   IpsecGateway,    // by the gateway type in rdata octet 1 (RFC 4025 §2.5)
+  NxtBitmap,       // RFC 2535 §5.2 bitmap of types 1-127, to the end (at most 16 octets)
+  A6Suffix,        // RFC 2874: address suffix, length from the prefix length in octet 0
+  A6Prefix,        // prefix name, present when the prefix length is not 0; lowercased
+  WksProtocol,     // u8 IP protocol, "tcp"/"udp" or a number in text
+  WksBitmap,       // RFC 1035 §3.4.2 port bitmap, to the end
+  AplItems,        // RFC 3123 address prefix items, to the end, possibly none
+  NsapHex,         // RFC 1706: "0x" hex (dots allowed), to the end
+  Hip,             // RFC 8005 HIT, public key and rendezvous servers, to the end
+  AmtType,         // RFC 8777: D bit and relay type as two text tokens
+  AmtRelay,        // relay by the type in octet 1 (as IpsecGateway)
   SvcParams,       // RFC 9460 SvcParams, rest of rdata (dns/rdata_svcb.hpp)
   Loc,             // whole LOC rdata (dns/rdata_loc.hpp)
 };
@@ -71,10 +81,11 @@ struct RdataLayout {
 inline constexpr std::size_t kBadFieldLength = static_cast<std::size_t>(-1);
 
 // Wire length of one uncompressed field at the start of `rest` (the rest of
-// the rdata), or kBadFieldLength. `gateway_type` is IPSECKEY rdata octet 1.
+// the rdata), or kBadFieldLength. `rdata` is the whole rdata (or at least its
+// first two octets, which select the shape of IPSECKEY, AMTRELAY and A6 fields).
 [[nodiscard]] std::size_t rdata_field_length(const FieldSpec& spec,
                                              std::span<const std::uint8_t> rest,
-                                             std::uint8_t gateway_type) noexcept;
+                                             std::span<const std::uint8_t> rdata) noexcept;
 
 // rdata_from_message() without the copy: checks rdata at `pos` in `message`
 // (names compressed where RFC 3597 §4 allows), allocating nothing.

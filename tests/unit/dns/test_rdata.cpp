@@ -185,6 +185,30 @@ const Sample kSamples[] = {
     {RRType::DLV, "60485 5 1 2BB183AF5F22588179A53B0A98631FAD1A292118",
      "ec4505012bb183af5f22588179a53b0a98631fad1a292118",
      "60485 5 1 2BB183AF5F22588179A53B0A98631FAD1A292118"},
+    {RRType::WKS, "192.0.2.1 tcp 25 80", "c0000201060000004000000000000080", "192.0.2.1 6 25 80"},
+    {RRType::WKS, "192.0.2.1 17", "c000020111", "192.0.2.1 17"},
+    {RRType::NSAP, "0x47.0005.80.005a00.0000.0001.e133.ffffff000161.00",
+     "47000580005a0000000001e133ffffff00016100", "0x47000580005a0000000001e133ffffff00016100"},
+    {RRType::NXT, "medium.example. A MX SIG NXT", "066d656469756d076578616d706c650040010082",
+     "medium.example. A MX SIG NXT"},
+    {RRType::A6, "0 2345:00C1:CA11:0001:1234:5678:9ABC:DEF0", "00234500c1ca110001123456789abcdef0",
+     "0 2345:c1:ca11:1:1234:5678:9abc:def0"},
+    {RRType::A6, "64 ::1234:5678:9abc:def0 SUBNET-1.IP6.X.",
+     "40123456789abcdef0085355424e45542d3103495036015800",
+     "64 ::1234:5678:9abc:def0 SUBNET-1.IP6.X."},
+    {RRType::A6, "127 ::1 p.", "7f01017000", "127 ::1 p."},
+    {RRType::APL, "1:192.168.32.0/21 !1:192.168.38.0/28 2:ff00::/8 1:0.0.0.0/0",
+     "00011503c0a82000011c83c0a82600020801ff00010000",
+     "1:192.168.32.0/21 !1:192.168.38.0/28 2:ff00::/8 1:0.0.0.0/0"},
+    {RRType::APL, "", "", ""},
+    {RRType::AMTRELAY, "128 0 3 amtrelays.example.com.",
+     "800309616d7472656c617973076578616d706c6503636f6d00", "128 0 3 amtrelays.example.com."},
+    {RRType::AMTRELAY, "10 1 1 203.0.113.15", "0a81cb00710f", "10 1 1 203.0.113.15"},
+    {RRType::AMTRELAY, "10 0 0 .", "0a00", "10 0 0 ."},
+    {RRType::HIP,
+     "2 200100107B1A74DF365639CC39F1D578 AwEAAbdxyhNuSutc5EMzxTs9LBPCIkOFH8cIvM4p9+LrV4e19WzK00+CI6zBCQTdtWsuxKbWIy87UOoJTwkUs7lBu+Upr1gsNrut79ryra+bSRGQb1slImA8YVJyuIDsj7kwzG7jnERNqnWxZ48AWkskmdHaVDP4BcelrTI3rMXdXF5D rvs1.example.com. rvs2.example.com.",
+     "10020084200100107b1a74df365639cc39f1d57803010001b771ca136e4aeb5ce44333c53b3d2c13c22243851fc708bcce29f7e2eb5787b5f56ccad34f8223acc10904ddb56b2ec4a6d6232f3b50ea094f0914b3b941bbe529af582c36bbadefdaf2adaf9b4911906f5b2522603c615272b880ec8fb930cc6ee39c444daa75b1678f005a4b2499d1da5433f805c7a5ad3237acc5dd5c5e430472767331076578616d706c6503636f6d000472767332076578616d706c6503636f6d00",
+     "2 200100107B1A74DF365639CC39F1D578 AwEAAbdxyhNuSutc5EMzxTs9LBPCIkOFH8cIvM4p9+LrV4e19WzK00+CI6zBCQTdtWsuxKbWIy87UOoJTwkUs7lBu+Upr1gsNrut79ryra+bSRGQb1slImA8YVJyuIDsj7kwzG7jnERNqnWxZ48AWkskmdHaVDP4BcelrTI3rMXdXF5D rvs1.example.com. rvs2.example.com."},
     {static_cast<RRType>(999), "\\# 3 abcdef", "abcdef", "\\# 3 ABCDEF"},
     {static_cast<RRType>(999), "\\# 0", "", "\\# 0"},
     {RRType::NULL_, "\\# 2 ab cd", "abcd", "\\# 2 ABCD"},
@@ -314,6 +338,18 @@ TEST_CASE("rdata: malformed wire is rejected for every field kind") {
       {RRType::IPSECKEY, "0a0102c00002"},       // IPv4 gateway truncated
       {RRType::RRSIG, "00010802000e1000"},
       {RRType::URI, "000a"},
+      {RRType::A6, "7f02017000"},               // pad bit set
+      {RRType::A6, "8100"},                     // prefix length 129
+      {RRType::A6, "7f01"},                     // prefix name missing
+      {RRType::APL, "00010803c0a800"},          // trailing zero octet
+      {RRType::APL, "00030803c0a801"},          // unknown family
+      {RRType::APL, "00012103c0a801"},          // prefix 33 for IPv4
+      {RRType::NXT, "0080"},                    // bit 0 set
+      {RRType::NXT, "00400000000000000000000000000000000001"},  // 17 octets
+      {RRType::HIP, "10020084"},
+      {RRType::HIP, "0002000100"},              // empty HIT
+      {RRType::AMTRELAY, "0a04"},               // relay type 4
+      {RRType::NSAP, ""},
   };
   for (const auto& b : bad) {
     std::string h = b.hex;

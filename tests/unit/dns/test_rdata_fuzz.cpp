@@ -29,7 +29,7 @@ std::vector<TextToken> tokenize(std::string_view s) {
   return out;
 }
 
-const std::uint16_t kTypes[] = {29, 64, 65, 1,  2,  3,  4,  5,  6,  7,  8,  9,  12, 13, 14, 15, 16, 17,
+const std::uint16_t kTypes[] = {11, 22, 30, 38, 42, 55, 260, 29, 64, 65, 1,  2,  3,  4,  5,  6,  7,  8,  9,  12, 13, 14, 15, 16, 17,
                                 18, 19, 20, 21, 24, 25, 26, 27, 28, 33, 35, 36, 37, 39, 43,
                                 44, 45, 46, 47, 48, 49, 50, 51, 52, 53, 59, 60, 61, 62, 63,
                                 99, 104, 105, 106, 107, 108, 109, 256, 257, 258, 32768, 32769};
@@ -66,7 +66,17 @@ TEST_CASE("rdata fuzz: random rdata is rejected or round-trips exactly") {
       auto err = rdata_from_text(type, tokens, origin, back);
       INFO(type_to_text(type), " ", text);
       REQUIRE(!err);
-      CHECK(back == rdata);
+      if (type == RRType::WKS || type == RRType::NXT) {
+        // Their bitmaps end the rdata and may carry trailing zero octets on
+        // the wire (no RFC forbids them); text gives the minimal form.
+        auto trim = [](std::vector<std::uint8_t> v) {
+          while (!v.empty() && v.back() == 0) v.pop_back();
+          return v;
+        };
+        CHECK(trim(back) == trim(rdata));
+      } else {
+        CHECK(back == rdata);
+      }
       std::string generic;
       rdata_to_generic_text(rdata, generic);
       back.clear();
