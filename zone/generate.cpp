@@ -1,5 +1,6 @@
 #include "zone/generate.hpp"
 
+#include <algorithm>
 #include <charconv>
 
 namespace zoned::zone {
@@ -24,18 +25,21 @@ void append_number(std::string& out, std::int64_t value, std::uint32_t width, ch
   const bool neg = value < 0;
   std::uint64_t v = neg ? static_cast<std::uint64_t>(-value) : static_cast<std::uint64_t>(value);
   if (base == 'n' || base == 'N') {
-    // Nibble form: least significant nibble first, dot separated; `width`
-    // counts output characters as BIND does (so 3 nibbles need width 5).
+    // Nibble form as BIND writes it: the pattern "n0.n1.n2...." (least
+    // significant nibble first, zeros beyond the value) cut to `width`
+    // characters, but never shorter than the value's nibbles ("3.2.1").
     const char* hex = base == 'n' ? "0123456789abcdef" : "0123456789ABCDEF";
-    std::string s;
-    std::uint32_t written = 0;
-    do {
-      if (!s.empty()) { s.push_back('.'); ++written; }
-      s.push_back(hex[v & 0xf]);
-      ++written;
-      v >>= 4;
-    } while (v != 0 || written < width);
-    out += s;
+    std::size_t nibbles = 1;
+    for (std::uint64_t t = v >> 4; t != 0; t >>= 4) ++nibbles;
+    const std::size_t len = std::max<std::size_t>(width, 2 * nibbles - 1);
+    for (std::size_t k = 0; k < len; ++k) {
+      if (k % 2 == 1) {
+        out.push_back('.');
+      } else {
+        const std::size_t shift = 4 * (k / 2);
+        out.push_back(shift < 64 ? hex[(v >> shift) & 0xf] : '0');
+      }
+    }
     return;
   }
   const unsigned radix = base == 'o' ? 8 : (base == 'x' || base == 'X') ? 16 : 10;

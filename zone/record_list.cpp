@@ -114,7 +114,7 @@ bool RecordList::same_owner(const Record& a, const Record& b) const noexcept {
   return compare_owner(a, b) == 0;
 }
 
-void RecordList::sort(std::vector<std::size_t>* ttl_conflicts) {
+void RecordList::sort(std::vector<TtlConflict>* ttl_conflicts) {
   // 1. Rank owners in canonical order so that records compare by integer.
   // Keys of one zone share a long prefix (the apex): skip it, and compare the
   // next 8 bytes as an integer before falling back to memcmp.
@@ -184,51 +184,43 @@ void RecordList::sort(std::vector<std::size_t>* ttl_conflicts) {
   std::vector<std::uint32_t> idx(records_.size());
   for (std::size_t i = 0; i < idx.size(); ++i) idx[i] = sorted_idx[i].index;
   sorted_idx = {};
-  // 3. Rebuild, merging duplicates and unifying RRset TTLs to the first seen.
+  // 3. Rebuild, merging duplicates and unifying RRset TTLs to the first seen
+  // (in file order) record's TTL.
   std::vector<Record> out;
   out.reserve(records_.size());
-  std::size_t set_start = 0;
-  std::uint32_t first_seen = 0;  // original index of the set's earliest record
-  bool conflict = false;
-  auto close_set = [&]() {
-    if (out.size() == set_start) return;
-    const std::uint32_t ttl = records_[first_seen].ttl;
-    for (std::size_t k = set_start; k < out.size(); ++k) {
-      if (out[k].ttl != ttl) conflict = true;
-      out[k].ttl = ttl;
-    }
-    if (conflict && ttl_conflicts != nullptr) ttl_conflicts->push_back(set_start);
-  };
-  for (std::size_t k = 0; k < idx.size(); ++k) {
-    Record rec = records_[idx[k]];
-    rec.owner = rep[rank[rec.owner]];
-    if (!out.empty()) {
-      const Record& prev = out.back();
+  std::size_t k = 0;
+  while (k < idx.size()) {
+    // One RRset: idx[k, end).
+    std::size_t end = k + 1;
+    const Record& head = records_[idx[k]];
+    while (end < idx.size()) {
+      const Record& x = records_[idx[end]];
       // RRSIGs form one set per covered type (RFC 4034 §3): their TTLs follow
       // the covered RRset, so they are unified per covered type only.
-      const bool same_set = prev.owner == rec.owner && prev.type == rec.type &&
-                            prev.rclass == rec.rclass &&
-                            (rec.type != dns::RRType::RRSIG || same_covered(prev, rec));
-      if (same_set && compare_bytes(rdata(prev), rdata(rec)) == 0) {
-        // Duplicate RR: merged silently, but its TTL still takes part.
-        if (rec.ttl != records_[first_seen].ttl && idx[k] > first_seen) conflict = true;
-        if (idx[k] < first_seen) first_seen = idx[k];
-        continue;
-      }
-      if (!same_set) {
-        close_set();
-        set_start = out.size();
-        first_seen = idx[k];
-        conflict = false;
-      } else if (idx[k] < first_seen) {
-        first_seen = idx[k];
-      }
-    } else {
-      first_seen = idx[k];
+      if (rank[x.owner] != rank[head.owner] || x.type != head.type || x.rclass != head.rclass ||
+          (x.type == dns::RRType::RRSIG && !same_covered(x, head)))
+        break;
+      ++end;
     }
-    out.push_back(rec);
+    std::uint32_t first_seen = idx[k];
+    for (std::size_t j = k; j < end; ++j) first_seen = std::min(first_seen, idx[j]);
+    const std::uint32_t ttl = records_[first_seen].ttl;
+    std::uint32_t differing = UINT32_MAX;
+    for (std::size_t j = k; j < end; ++j)
+      if (records_[idx[j]].ttl != ttl) differing = std::min(differing, idx[j]);
+    const std::size_t set_index = out.size();
+    for (std::size_t j = k; j < end; ++j) {
+      Record rec = records_[idx[j]];
+      if (j > k && compare_bytes(rdata(records_[idx[j - 1]]), rdata(rec)) == 0)
+        continue;  // duplicate RR: merged silently
+      rec.owner = rep[rank[rec.owner]];
+      rec.ttl = ttl;
+      out.push_back(rec);
+    }
+    if (differing != UINT32_MAX && ttl_conflicts != nullptr)
+      ttl_conflicts->push_back({set_index, records_[differing].pos, records_[differing].ttl});
+    k = end;
   }
-  close_set();
   records_ = std::move(out);
   sorted_ = true;
 }

@@ -32,11 +32,18 @@ class RecordList final : public RecordSink {
   void add(const dns::Name& owner, dns::RRType type, dns::RRClass rclass, std::uint32_t ttl,
            std::span<const std::uint8_t> rdata, SourcePos pos = {});
 
+  // An RRset whose records had different TTLs (see sort()).
+  struct TtlConflict {
+    std::size_t set_index = 0;  // first record of the set, after sorting
+    SourcePos differing;        // the first record (file order) with another TTL
+    std::uint32_t differing_ttl = 0;
+  };
+
   // Canonical order, identical RRs merged (the first one kept). Records of one
   // RRset (for RRSIG: of one covered type) whose TTLs differ all take the
-  // first record's TTL (as BIND does); for each such RRset one entry is appended to `ttl_conflicts` (index of the
-  // first record of the set, after sorting) if it is not null.
-  void sort(std::vector<std::size_t>* ttl_conflicts = nullptr);
+  // first record's TTL (as BIND does); each such set is reported in
+  // `ttl_conflicts` when it is not null.
+  void sort(std::vector<TtlConflict>* ttl_conflicts = nullptr);
   [[nodiscard]] bool sorted() const noexcept { return sorted_; }
 
   [[nodiscard]] std::size_t size() const noexcept { return records_.size(); }

@@ -15,9 +15,14 @@ bool key_is_below_or_at(Bytes key, Bytes ancestor) {
   return key.size() >= ancestor.size() &&
          (ancestor.empty() || std::memcmp(key.data(), ancestor.data(), ancestor.size()) == 0);
 }
-bool key_less(Bytes a, Bytes b) {
-  return std::lexicographical_compare(a.begin(), a.end(), b.begin(), b.end());
+int key_compare(Bytes a, Bytes b) {
+  const std::size_t m = std::min(a.size(), b.size());
+  if (m != 0) {
+    if (int c = std::memcmp(a.data(), b.data(), m); c != 0) return c;
+  }
+  return a.size() < b.size() ? -1 : (a.size() > b.size() ? 1 : 0);
 }
+bool key_less(Bytes a, Bytes b) { return key_compare(a, b) < 0; }
 bool key_equal(Bytes a, Bytes b) { return std::equal(a.begin(), a.end(), b.begin(), b.end()); }
 
 struct OwnerInfo {
@@ -62,20 +67,29 @@ class Checker {
       std::size_t cnames = 0;
       bool other = false;
       dns::RRType other_type{};
+      const RecordList::Record* first_cname = nullptr;
+      const RecordList::Record* first_other = nullptr;
+      const RecordList::Record* last_soa = nullptr;
       for (std::size_t i = o.first; i < o.last; ++i) {
         const auto& r = rl_[i];
         if (r.type == dns::RRType::SOA) {
-          if (apex)
+          if (apex) {
             ++soa_at_apex;
+            if (last_soa == nullptr || later(r, *last_soa)) last_soa = &r;
+          }
           else
             report(Severity::Error, r, "SOA record at " + name_of(r) + ", not at the zone apex " +
                                            origin_text_);
         }
-        if (r.type == dns::RRType::CNAME)
+        if (r.type == dns::RRType::CNAME) {
           ++cnames;
-        else if (!dns::is_dnssec_type(r.type) && !other) {
+          if (first_cname == nullptr || later(*first_cname, r)) first_cname = &r;
+        } else if (!dns::is_dnssec_type(r.type)) {
+          if (first_other == nullptr || later(*first_other, r)) {
+            first_other = &r;
+            other_type = r.type;
+          }
           other = true;
-          other_type = r.type;
         }
         if (below_cut) {
           const bool glue = (r.type == dns::RRType::A || r.type == dns::RRType::AAAA) &&
@@ -94,11 +108,15 @@ class Checker {
         apex_seen = true;
         ns_at_apex = o.has_ns;
       }
+      if (apex && soa_at_apex > 1 && last_soa != nullptr)
+        report(Severity::Error, *last_soa, "more than one SOA record at the zone apex " + origin_text_);
       if (cnames > 1)
         report(Severity::Error, rl_[o.first],
                name_of(rl_[o.first]) + " has more than one CNAME record");
       if (cnames > 0 && other) {
-        const auto& r = cname_record(o);
+        // Reported where the conflict appears: the later of the first CNAME
+        // and the first other record (file order), as named-compilezone does.
+        const auto& r = later(*first_cname, *first_other) ? *first_cname : *first_other;
         report(Severity::Error, r,
                name_of(r) + " has a CNAME and other data (" + dns::type_to_text(other_type) +
                    "); RFC 2181 §10.1");
@@ -116,8 +134,6 @@ class Checker {
     }
     if (!apex_seen || soa_at_apex == 0)
       report_zone(Severity::Error, "no SOA record at the zone apex " + origin_text_);
-    else if (soa_at_apex > 1)
-      report_zone(Severity::Error, "more than one SOA record at the zone apex " + origin_text_);
     if (apex_seen && !ns_at_apex)
       report_zone(Severity::Error, "no NS records at the zone apex " + origin_text_);
     check_glue();
@@ -143,20 +159,21 @@ class Checker {
       owners_.push_back(o);
       i = j;
     }
+    std::vector<std::uint8_t> key;
     for (std::size_t idx : ns_records_) {
-      std::vector<std::uint8_t> key;
       RecordList::make_key(rl_.rdata(rl_[idx]), key);
-      ns_targets_.push_back(std::move(key));
+      ns_targets_.push_back({ns_arena_.size(), key.size()});
+      ns_arena_.insert(ns_arena_.end(), key.begin(), key.end());
     }
-    std::sort(ns_targets_.begin(), ns_targets_.end());
+    std::sort(ns_targets_.begin(), ns_targets_.end(), [&](const Slice& a, const Slice& b) {
+      return key_less(target(a), target(b));
+    });
   }
 
   bool is_ns_target(Bytes key) const {
     auto it = std::lower_bound(ns_targets_.begin(), ns_targets_.end(), key,
-                               [](const std::vector<std::uint8_t>& a, Bytes b) {
-                                 return key_less(Bytes(a), b);
-                               });
-    return it != ns_targets_.end() && key_equal(Bytes(*it), key);
+                               [&](const Slice& a, Bytes b) { return key_less(target(a), b); });
+    return it != ns_targets_.end() && key_equal(target(*it), key);
   }
 
   const OwnerInfo* find_owner(Bytes key) const {
@@ -195,10 +212,12 @@ class Checker {
     }
   }
 
-  const RecordList::Record& cname_record(const OwnerInfo& o) const {
-    for (std::size_t i = o.first; i < o.last; ++i)
-      if (rl_[i].type == dns::RRType::CNAME) return rl_[i];
-    return rl_[o.first];
+  // File order of two records (include files count after their includer's
+  // earlier lines only approximately: by file index).
+  static bool later(const RecordList::Record& a, const RecordList::Record& b) {
+    if (a.pos.file != b.pos.file) return a.pos.file > b.pos.file;
+    if (a.pos.line != b.pos.line) return a.pos.line > b.pos.line;
+    return a.pos.column > b.pos.column;
   }
 
   std::string name_of(const RecordList::Record& r) const { return rl_.owner_name(r).to_text(); }
@@ -227,25 +246,31 @@ class Checker {
   std::string origin_text_;
   std::vector<OwnerInfo> owners_;
   std::vector<std::size_t> ns_records_;
-  std::vector<std::vector<std::uint8_t>> ns_targets_;
+  struct Slice {
+    std::size_t offset;
+    std::size_t length;
+  };
+  Bytes target(const Slice& s) const { return Bytes(ns_arena_.data() + s.offset, s.length); }
+  std::vector<std::uint8_t> ns_arena_;  // NS target keys, one after another
+  std::vector<Slice> ns_targets_;       // sorted by key
 };
 
 }  // namespace
 
 void check_zone(RecordList& records, const dns::Name& origin, std::span<const std::string> files,
                 std::vector<Diagnostic>& out) {
-  std::vector<std::size_t> conflicts;
+  std::vector<RecordList::TtlConflict> conflicts;
   records.sort(&conflicts);
-  for (std::size_t i : conflicts) {
-    const auto& r = records[i];
+  for (const auto& c : conflicts) {
+    const auto& r = records[c.set_index];
     Diagnostic d;
     d.severity = Severity::Warning;
-    if (r.pos.file < files.size()) d.file = files[r.pos.file];
-    d.line = r.pos.line;
-    d.column = r.pos.column;
-    d.message = records.owner_name(r).to_text() + " " + dns::type_to_text(r.type) +
-                ": records of the RRset have different TTLs; using " + std::to_string(r.ttl) +
-                " (the first one)";
+    if (c.differing.file < files.size()) d.file = files[c.differing.file];
+    d.line = c.differing.line;
+    d.column = c.differing.column;
+    d.message = records.owner_name(r).to_text() + " " + dns::type_to_text(r.type) + ": TTL " +
+                std::to_string(c.differing_ttl) + " differs from the RRset's TTL; using " +
+                std::to_string(r.ttl) + " (the first one, as BIND does)";
     out.push_back(std::move(d));
   }
   Checker(records, origin, files, out).run();

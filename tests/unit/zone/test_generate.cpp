@@ -34,6 +34,10 @@ TEST_CASE("generate: substitutions") {
   CHECK(out == "3.2.1");
   CHECK_FALSE(generate_expand("${0,7,N}", 0xab, out));
   CHECK(out == "B.A.0.0");
+  CHECK_FALSE(generate_expand("${0,4,n}rev", 0x1a, out));  // named-compilezone: "a.1.rev"
+  CHECK(out == "a.1.rev");
+  CHECK_FALSE(generate_expand("${0,4,n}", 0, out));
+  CHECK(out == "0.0.");
   CHECK_FALSE(generate_expand("a\\$b$", 3, out));
   CHECK(out == "a\\$b3");
   CHECK(generate_expand("${1,2", 1, out));
