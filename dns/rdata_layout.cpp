@@ -97,6 +97,8 @@ constexpr RdataLayout kAPL = layout(f(AplItems, "apitems"));
 constexpr RdataLayout kHIP = layout(f(Hip, "pk algorithm"));
 constexpr RdataLayout kAMTRELAY =
     layout(f(U8, "precedence"), f(AmtType, "discovery optional"), f(AmtRelay, "relay"));
+constexpr RdataLayout kHexOnly = layout(f(Hex, "data"));  // EID, NIMLOC
+constexpr RdataLayout kTALINK = layout(f(Name, "previous name"), f(Name, "next name"));
 constexpr RdataLayout kSVCB =
     layout(f(U16, "svcpriority"), f(Name, "targetname"), f(SvcParams, "svcparams", true));
 constexpr RdataLayout kNID = layout(f(U16, "preference"), f(Ilnp64, "nodeid"));
@@ -109,81 +111,91 @@ constexpr RdataLayout kURI =
     layout(f(U16, "priority"), f(U16, "weight"), f(RemainderString, "target"));
 constexpr RdataLayout kCAA = layout(f(U8, "flags"), f(CaaTag, "tag"), f(RemainderString, "value"));
 
+constexpr std::uint16_t n(RRType t) { return static_cast<std::uint16_t>(t); }
+
 }  // namespace
 
 const RdataLayout* rdata_layout(RRType type) noexcept {
-  switch (type) {
-    case RRType::A: return &kA;
-    case RRType::NS: return &kNS;
-    case RRType::MD: return &kMD;
-    case RRType::MF: return &kMD;
-    case RRType::CNAME: return &kCNAME;
-    case RRType::SOA: return &kSOA;
-    case RRType::MB: return &kMB;
-    case RRType::MG: return &kMG;
-    case RRType::MR: return &kMR;
-    case RRType::WKS: return &kWKS;
-    case RRType::PTR: return &kPTR;
-    case RRType::HINFO: return &kHINFO;
-    case RRType::MINFO: return &kMINFO;
-    case RRType::MX: return &kMX;
-    case RRType::TXT: return &kTXT;
-    case RRType::RP: return &kRP;
-    case RRType::AFSDB: return &kAFSDB;
-    case RRType::X25: return &kX25;
-    case RRType::ISDN: return &kISDN;
-    case RRType::RT: return &kRT;
-    case RRType::SIG: return &kSIG;
-    case RRType::KEY: return &kKEY;
-    case RRType::NSAP: return &kNSAP;
-    case RRType::PX: return &kPX;
-    case RRType::GPOS: return &kGPOS;
-    case RRType::AAAA: return &kAAAA;
+  switch (static_cast<std::uint16_t>(type)) {
+    case n(RRType::A): return &kA;
+    case n(RRType::NS): return &kNS;
+    case n(RRType::MD): return &kMD;
+    case n(RRType::MF): return &kMD;
+    case n(RRType::CNAME): return &kCNAME;
+    case n(RRType::SOA): return &kSOA;
+    case n(RRType::MB): return &kMB;
+    case n(RRType::MG): return &kMG;
+    case n(RRType::MR): return &kMR;
+    case n(RRType::WKS): return &kWKS;
+    case n(RRType::PTR): return &kPTR;
+    case n(RRType::HINFO): return &kHINFO;
+    case n(RRType::MINFO): return &kMINFO;
+    case n(RRType::MX): return &kMX;
+    case n(RRType::TXT): return &kTXT;
+    case n(RRType::RP): return &kRP;
+    case n(RRType::AFSDB): return &kAFSDB;
+    case n(RRType::X25): return &kX25;
+    case n(RRType::ISDN): return &kISDN;
+    case n(RRType::RT): return &kRT;
+    case n(RRType::SIG): return &kSIG;
+    case n(RRType::KEY): return &kKEY;
+    case n(RRType::NSAP): return &kNSAP;
+    case n(RRType::PX): return &kPX;
+    case n(RRType::GPOS): return &kGPOS;
+    case n(RRType::AAAA): return &kAAAA;
 #if __has_include("dns/rdata_loc.hpp") && __has_include("dns/rdata_loc.cpp")
-    case RRType::LOC: return &kLOC;
+    case n(RRType::LOC): return &kLOC;
 #endif
-    case RRType::NXT: return &kNXT;
-    case RRType::SRV: return &kSRV;
-    case RRType::NAPTR: return &kNAPTR;
-    case RRType::KX: return &kKX;
-    case RRType::CERT: return &kCERT;
-    case RRType::A6: return &kA6;
-    case RRType::DNAME: return &kDNAME;
-    case RRType::APL: return &kAPL;
-    case RRType::DS: return &kDS;
-    case RRType::SSHFP: return &kSSHFP;
-    case RRType::IPSECKEY: return &kIPSECKEY;
-    case RRType::RRSIG: return &kRRSIG;
-    case RRType::NSEC: return &kNSEC;
-    case RRType::DNSKEY: return &kKEY;
-    case RRType::DHCID: return &kDHCID;
-    case RRType::NSEC3: return &kNSEC3;
-    case RRType::NSEC3PARAM: return &kNSEC3PARAM;
-    case RRType::TLSA: return &kTLSA;
-    case RRType::SMIMEA: return &kTLSA;
-    case RRType::HIP: return &kHIP;
-    case RRType::CDS: return &kDS;
-    case RRType::CDNSKEY: return &kKEY;
-    case RRType::OPENPGPKEY: return &kOPENPGPKEY;
-    case RRType::CSYNC: return &kCSYNC;
-    case RRType::ZONEMD: return &kZONEMD;
+    case n(RRType::NXT): return &kNXT;
+    case n(RRType::SRV): return &kSRV;
+    case n(RRType::NAPTR): return &kNAPTR;
+    case n(RRType::KX): return &kKX;
+    case n(RRType::CERT): return &kCERT;
+    case n(RRType::A6): return &kA6;
+    case n(RRType::DNAME): return &kDNAME;
+    case n(RRType::APL): return &kAPL;
+    case n(RRType::DS): return &kDS;
+    case n(RRType::SSHFP): return &kSSHFP;
+    case n(RRType::IPSECKEY): return &kIPSECKEY;
+    case n(RRType::RRSIG): return &kRRSIG;
+    case n(RRType::NSEC): return &kNSEC;
+    case n(RRType::DNSKEY): return &kKEY;
+    case n(RRType::DHCID): return &kDHCID;
+    case n(RRType::NSEC3): return &kNSEC3;
+    case n(RRType::NSEC3PARAM): return &kNSEC3PARAM;
+    case n(RRType::TLSA): return &kTLSA;
+    case n(RRType::SMIMEA): return &kTLSA;
+    case n(RRType::HIP): return &kHIP;
+    case n(RRType::CDS): return &kDS;
+    case n(RRType::CDNSKEY): return &kKEY;
+    case n(RRType::OPENPGPKEY): return &kOPENPGPKEY;
+    case n(RRType::CSYNC): return &kCSYNC;
+    case n(RRType::ZONEMD): return &kZONEMD;
 #if __has_include("dns/rdata_svcb.hpp") && __has_include("dns/rdata_svcb.cpp")
-    case RRType::SVCB: return &kSVCB;
-    case RRType::HTTPS: return &kSVCB;
+    case n(RRType::SVCB): return &kSVCB;
+    case n(RRType::HTTPS): return &kSVCB;
 #endif
-    case RRType::SPF: return &kTXT;
-    case RRType::NID: return &kNID;
-    case RRType::L32: return &kL32;
-    case RRType::L64: return &kL64;
-    case RRType::LP: return &kLP;
-    case RRType::EUI48: return &kEUI48;
-    case RRType::EUI64: return &kEUI64;
-    case RRType::URI: return &kURI;
-    case RRType::CAA: return &kCAA;
-    case RRType::AVC: return &kTXT;
-    case RRType::AMTRELAY: return &kAMTRELAY;
-    case RRType::TA: return &kDS;
-    case RRType::DLV: return &kDS;
+    case n(RRType::SPF): return &kTXT;
+    case n(RRType::NID): return &kNID;
+    case n(RRType::L32): return &kL32;
+    case n(RRType::L64): return &kL64;
+    case n(RRType::LP): return &kLP;
+    case n(RRType::EUI48): return &kEUI48;
+    case n(RRType::EUI64): return &kEUI64;
+    case n(RRType::URI): return &kURI;
+    case n(RRType::CAA): return &kCAA;
+    case n(RRType::AVC): return &kTXT;
+    case n(RRType::AMTRELAY): return &kAMTRELAY;
+    // Types the RRType enum does not name but BIND prints in presentation form.
+    case 31: return &kHexOnly;   // EID
+    case 32: return &kHexOnly;   // NIMLOC
+    case 56: return &kTXT;       // NINFO
+    case 57: return &kKEY;       // RKEY
+    case 58: return &kTALINK;    // TALINK
+    case 261: return &kTXT;      // RESINFO (RFC 9606)
+    case 262: return &kTXT;      // WALLET
+    case n(RRType::TA): return &kDS;
+    case n(RRType::DLV): return &kDS;
     default: return nullptr;
   }
 }

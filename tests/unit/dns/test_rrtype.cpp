@@ -8,6 +8,8 @@ TEST_CASE("rrtype: mnemonics both ways") {
   CHECK(type_mnemonic(RRType::AAAA) == "AAAA");
   CHECK(type_mnemonic(RRType::NSAP_PTR) == "NSAP-PTR");
   CHECK(type_mnemonic(RRType::DLV) == "DLV");
+  CHECK(type_mnemonic(static_cast<RRType>(262)) == "WALLET");
+  CHECK(type_from_text("talink") == static_cast<RRType>(58));
   CHECK(type_mnemonic(static_cast<RRType>(0)).empty());
   CHECK(type_mnemonic(static_cast<RRType>(65535)).empty());
   CHECK(type_to_text(static_cast<RRType>(65535)) == "TYPE65535");
