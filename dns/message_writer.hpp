@@ -63,6 +63,9 @@ class MessageWriter {
   // Bytes still available for records.
   std::size_t available() const noexcept;
 
+  // Compression targets currently known (tests, statistics).
+  std::size_t compression_entries() const noexcept { return table_.size(); }
+
   Mark mark() const noexcept;
   void rollback(const Mark& m) noexcept;
 

@@ -146,9 +146,13 @@ TEST_CASE("message writer: mark/rollback restores size, counts and compression")
   REQUIRE(w.add_question(N("example.com."), RRType::A, RRClass::IN));
   const auto m = w.mark();
   const auto before = bytes_of(w.message());
+  const std::size_t entries = w.compression_entries();
+  CHECK(entries == 2);  // example.com and com
   REQUIRE(w.add_rr(Section::Answer, N("host.sub.example.com."), RRType::A, RRClass::IN, 1, kA1));
   REQUIRE(w.add_rr(Section::Authority, N("sub.example.com."), RRType::A, RRClass::IN, 1, kA1));
+  CHECK(w.compression_entries() == entries + 2);  // host.sub... and sub...
   w.rollback(m);
+  CHECK(w.compression_entries() == entries);
   CHECK(bytes_of(w.message()) == before);
   CHECK(w.count(Section::Answer) == 0);
   CHECK(w.count(Section::Authority) == 0);
