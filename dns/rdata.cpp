@@ -9,14 +9,11 @@
 
 #include "dns/encoding.hpp"
 #include "dns/rdata_layout.hpp"
+#include "dns/rdata_loc.hpp"
 #include "dns/type_bitmap.hpp"
 #if __has_include("dns/rdata_svcb.hpp") && __has_include("dns/rdata_svcb.cpp")
 #include "dns/rdata_svcb.hpp"
 #define ZONED_HAVE_SVCB 1
-#endif
-#if __has_include("dns/rdata_loc.hpp") && __has_include("dns/rdata_loc.cpp")
-#include "dns/rdata_loc.hpp"
-#define ZONED_HAVE_LOC 1
 #endif
 
 namespace zoned::dns {
@@ -191,11 +188,7 @@ std::size_t field_length(const FieldSpec& spec, std::span<const std::uint8_t> re
       return kBad;
 #endif
     case Field::Loc:
-#ifdef ZONED_HAVE_LOC
       return loc::check(rem) == WireError::Ok ? rem.size() : kBad;
-#else
-      return kBad;
-#endif
   }
   return kBad;
 }
@@ -561,9 +554,7 @@ bool field_to_text(Field k, std::span<const std::uint8_t> b, Head head,
 #endif
       return true;
     case Field::Loc:
-#ifdef ZONED_HAVE_LOC
       loc::to_text(b, out);
-#endif
       return true;
   }
   return false;
@@ -636,9 +627,13 @@ bool parse_time(std::string_view s, std::uint32_t& out) noexcept {
     };
     unsigned y = num(0, 4), mo = num(4, 2), d = num(6, 2), h = num(8, 2), mi = num(10, 2),
              se = num(12, 2);
-    if (y < 1970 || mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 || se > 60) {
+    static constexpr unsigned kDaysInMonth[] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+    if (y < 1970 || mo < 1 || mo > 12 || d < 1 || d > kDaysInMonth[mo - 1] || h > 23 ||
+        mi > 59 || se > 60) {
       return false;
     }
+    bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+    if (mo == 2 && d == 29 && !leap) return false;
     std::int64_t t = days_from_date(y, mo, d) * 86400 + h * 3600 + mi * 60 + se;
     out = static_cast<std::uint32_t>(static_cast<std::uint64_t>(t) & 0xFFFFFFFFu);  // RFC 4034 §3.1.5 serial arithmetic
     return true;
@@ -1134,7 +1129,6 @@ std::optional<RdataTextError> field_from_text(const FieldSpec& spec, std::span<c
 #endif
     }
     case Field::Loc: {
-#ifdef ZONED_HAVE_LOC
       auto err = loc::from_text(tokens.subspan(i), out);
       if (err) {
         err->token += i;
@@ -1142,9 +1136,6 @@ std::optional<RdataTextError> field_from_text(const FieldSpec& spec, std::span<c
       }
       i = tokens.size();
       return std::nullopt;
-#else
-      return text_error(at, "LOC is not supported yet");
-#endif
     }
   }
   return text_error(at, "unsupported field");

@@ -143,9 +143,7 @@ const RdataLayout* rdata_layout(RRType type) noexcept {
     case n(RRType::PX): return &kPX;
     case n(RRType::GPOS): return &kGPOS;
     case n(RRType::AAAA): return &kAAAA;
-#if __has_include("dns/rdata_loc.hpp") && __has_include("dns/rdata_loc.cpp")
     case n(RRType::LOC): return &kLOC;
-#endif
     case n(RRType::NXT): return &kNXT;
     case n(RRType::SRV): return &kSRV;
     case n(RRType::NAPTR): return &kNAPTR;

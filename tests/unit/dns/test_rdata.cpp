@@ -294,6 +294,9 @@ TEST_CASE("rdata: text errors name what was expected") {
   CHECK(parse_err(RRType::IPSECKEY, "10 4 2 . AQID"));
   CHECK(parse_err(RRType::IPSECKEY, "10 0 2 gw AQID"));
   CHECK(parse_err(RRType::RRSIG, "A 8 2 3600 20241301000000 20240101000000 1 . AQID"));
+  CHECK(parse_err(RRType::RRSIG, "A 8 2 3600 20230229000000 20240101000000 1 . AQID"));
+  CHECK(parse_err(RRType::RRSIG, "A 8 2 3600 20240431000000 20240101000000 1 . AQID"));
+  CHECK(!parse_err(RRType::RRSIG, "A 8 2 3600 20240229000000 20240101000000 1 . AQID"));
 }
 
 TEST_CASE("rdata: TTL units and RRSIG times") {
