@@ -58,6 +58,9 @@ class RecordList final : public RecordSink {
   }
   // True when both records have the same owner (after sort(): same owner index).
   [[nodiscard]] bool same_owner(const Record& a, const Record& b) const noexcept;
+  // Both records carry rdata starting with the same 16-bit type (for RRSIG:
+  // the type covered, RFC 4034 §3.1.1).
+  [[nodiscard]] bool same_covered(const Record& a, const Record& b) const noexcept;
   // Canonical comparison of owner names (<0, 0, >0).
   [[nodiscard]] int compare_owner(const Record& a, const Record& b) const noexcept;
 
@@ -67,8 +70,6 @@ class RecordList final : public RecordSink {
   [[nodiscard]] std::span<const std::uint8_t> owner_key(const Record& r) const noexcept;
 
  private:
-  [[nodiscard]] bool same_covered(const Record& a, const Record& b) const noexcept;
-
   struct Owner {
     std::uint32_t wire_offset = 0;
     std::uint32_t key_offset = 0;

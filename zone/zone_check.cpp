@@ -283,7 +283,9 @@ ZoneSummary summarize(const RecordList& records) {
     const auto& r = records[i];
     const bool new_owner = i == 0 || records[i - 1].owner != r.owner;
     if (new_owner) ++s.names;
-    if (new_owner || records[i - 1].type != r.type) ++s.rrsets;
+    if (new_owner || records[i - 1].type != r.type ||
+        (r.type == dns::RRType::RRSIG && !records.same_covered(records[i - 1], r)))
+      ++s.rrsets;  // RRSIGs count once per covered type, as sort() groups them
     switch (r.type) {
       case dns::RRType::DNSKEY: s.has_dnskey = true; break;
       case dns::RRType::RRSIG: s.has_rrsig = true; break;

@@ -32,7 +32,7 @@ struct ZoneSummary {
   [[nodiscard]] bool is_signed() const noexcept { return has_dnskey || has_rrsig; }
 };
 
-// Counts over a sorted RecordList.
+// Counts over a sorted RecordList (RRSIGs form one RRset per covered type).
 [[nodiscard]] ZoneSummary summarize(const RecordList& records);
 
 }  // namespace zoned::zone

@@ -68,8 +68,15 @@ class DumpWriter {
 }  // namespace
 
 void dump_zone(const RecordList& records, std::string& out) {
+  // next_chunk() stops at kFlushBytes per call: fill a chunk, then append it
+  // (appending to `out` directly would stop making progress past 64 KiB).
   DumpWriter w(records);
-  while (w.next_chunk(out)) {
+  std::string chunk;
+  bool more = true;
+  while (more) {
+    chunk.clear();
+    more = w.next_chunk(chunk);
+    out += chunk;
   }
 }
 

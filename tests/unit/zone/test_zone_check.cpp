@@ -186,3 +186,14 @@ TEST_CASE("record list: canonical order and dump") {
   CHECK(s.rrsets == 10);
   CHECK_FALSE(s.is_signed());
 }
+
+TEST_CASE("dump: output larger than one chunk is complete") {
+  RecordList rl;
+  auto ds = check(std::string(kApex) + "$GENERATE 1-5000 host-$ A 10.0.0.1\n", rl);
+  std::string dump;
+  dump_zone(rl, dump);
+  std::size_t lines = 0;
+  for (char c : dump) lines += c == '\n';
+  CHECK(dump.size() > 100000);
+  CHECK(lines == 5003);
+}
