@@ -193,6 +193,43 @@ std::size_t field_length(const FieldSpec& spec, std::span<const std::uint8_t> re
   return kBad;
 }
 
+// Expected digest length for a digest type, or 0 when the type is unknown
+// (then any length is accepted).
+std::size_t ds_digest_length(std::uint8_t digest_type) noexcept {
+  switch (digest_type) {
+    case 1: return 20;  // SHA-1
+    case 2: return 32;  // SHA-256 (RFC 4509)
+    case 3: return 32;  // GOST R 34.11-94 (RFC 5933)
+    case 4: return 48;  // SHA-384 (RFC 6605)
+    default: return 0;
+  }
+}
+
+constexpr std::size_t kZonemdMinDigest = 12;  // RFC 8976 §2.2.4
+
+// The layout's whole-rdata rule on rdata whose fields already match.
+bool rule_holds(RdataRule rule, std::span<const std::uint8_t> rdata) noexcept {
+  switch (rule) {
+    case RdataRule::None: return true;
+    case RdataRule::DsDigestLength: {
+      std::size_t want = ds_digest_length(rdata[3]);
+      return want == 0 || rdata.size() - 4 == want;
+    }
+    case RdataRule::SshfpDigestLength: {
+      std::size_t want = rdata[1] == 1 ? 20 : (rdata[1] == 2 ? 32 : 0);
+      return want == 0 || rdata.size() - 2 == want;
+    }
+    case RdataRule::ZonemdDigestLength: {
+      std::size_t digest = rdata.size() - 6;
+      if (digest < kZonemdMinDigest) return false;
+      if (rdata[4] == 1 && rdata[5] == 1) return digest == 48;  // SIMPLE, SHA-384
+      if (rdata[4] == 1 && rdata[5] == 2) return digest == 64;  // SIMPLE, SHA-512
+      return true;
+    }
+  }
+  return true;
+}
+
 using FieldParts = std::array<std::span<const std::uint8_t>, kMaxRdataFields>;
 
 // Splits valid rdata into its fields; false if it does not match the layout.
@@ -206,7 +243,7 @@ bool split_fields(const RdataLayout& layout, std::span<const std::uint8_t> rdata
     parts[i] = rdata.subspan(pos, n);
     pos += n;
   }
-  return pos == rdata.size();
+  return pos == rdata.size() && rule_holds(layout.rule, rdata);
 }
 
 // ---------------------------------------------------------------------------
@@ -1193,6 +1230,9 @@ std::optional<RdataTextError> rdata_from_text(RRType type, std::span<const TextT
   }
   if (i < tokens.size()) return text_error(i, "too many tokens");
   if (out.size() - start > kMaxRdata) return text_error(0, "rdata longer than 65535 octets");
+  if (!rule_holds(layout->rule, std::span(out).subspan(start))) {
+    return text_error(tokens.size() - 1, "digest length does not match the digest type");
+  }
   return std::nullopt;
 }
 
@@ -1267,6 +1307,10 @@ WireError walk_message_rdata(const RdataLayout& layout, std::span<const std::uin
     pos += n;
   }
   if (pos != end) return WireError::BadRdata;
+  // Rules apply to types without compressible names: message bytes are stored bytes.
+  if (!rule_holds(layout.rule, message.subspan(rdata_start, end - rdata_start))) {
+    return WireError::BadRdata;
+  }
   return flat_size <= kMaxRdata ? WireError::Ok : WireError::TooLarge;
 }
 

@@ -14,6 +14,11 @@ constexpr RdataLayout layout(F... f) {
   return l;
 }
 
+constexpr RdataLayout with_rule(RdataLayout l, RdataRule r) {
+  l.rule = r;
+  return l;
+}
+
 constexpr FieldSpec f(Field k, std::string_view name, bool optional = false) {
   return FieldSpec{k, name, optional};
 }
@@ -62,10 +67,12 @@ constexpr RdataLayout kKX = layout(f(U16, "preference"), f(NameDecompress, "exch
 constexpr RdataLayout kCERT = layout(f(CertType, "type"), f(U16, "key tag"),
                                      f(CertAlgorithm, "algorithm"), f(Base64, "certificate"));
 constexpr RdataLayout kDNAME = layout(f(NameDecompress, "target"));
-constexpr RdataLayout kDS = layout(f(U16, "key tag"), f(Algorithm, "algorithm"),
-                                   f(U8, "digest type"), f(Hex, "digest"));
+constexpr RdataLayout kDS = with_rule(layout(f(U16, "key tag"), f(Algorithm, "algorithm"),
+                                             f(U8, "digest type"), f(Hex, "digest")),
+                                      RdataRule::DsDigestLength);
 constexpr RdataLayout kSSHFP =
-    layout(f(U8, "algorithm"), f(U8, "fingerprint type"), f(Hex, "fingerprint"));
+    with_rule(layout(f(U8, "algorithm"), f(U8, "fingerprint type"), f(Hex, "fingerprint")),
+              RdataRule::SshfpDigestLength);
 constexpr RdataLayout kIPSECKEY =
     layout(f(U8, "precedence"), f(U8, "gateway type"), f(Algorithm, "algorithm"),
            f(IpsecGateway, "gateway"), f(Base64, "public key", true));
@@ -85,8 +92,9 @@ constexpr RdataLayout kTLSA = layout(f(U8, "certificate usage"), f(U8, "selector
                                      f(U8, "matching type"), f(Hex, "certificate association data"));
 constexpr RdataLayout kOPENPGPKEY = layout(f(Base64, "public key"));
 constexpr RdataLayout kCSYNC = layout(f(U32, "soa serial"), f(U16, "flags"), f(Bitmap, "type bit map"));
-constexpr RdataLayout kZONEMD = layout(f(U32, "serial"), f(U8, "scheme"),
-                                       f(U8, "hash algorithm"), f(Hex, "digest"));
+constexpr RdataLayout kZONEMD = with_rule(layout(f(U32, "serial"), f(U8, "scheme"),
+                                                 f(U8, "hash algorithm"), f(Hex, "digest")),
+                                          RdataRule::ZonemdDigestLength);
 constexpr RdataLayout kWKS =
     layout(f(IPv4, "address"), f(WksProtocol, "protocol"), f(WksBitmap, "bit map"));
 constexpr RdataLayout kNSAP = layout(f(NsapHex, "nsap"));

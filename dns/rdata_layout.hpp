@@ -67,9 +67,18 @@ struct FieldSpec {
 
 inline constexpr std::size_t kMaxRdataFields = 9;  // RRSIG
 
+// A whole-rdata rule beyond the fields' own shapes, as BIND enforces it.
+enum class RdataRule : std::uint8_t {
+  None,
+  DsDigestLength,      // RFC 4034 §5.1.4, RFC 4509, RFC 6605: digest length by digest type
+  SshfpDigestLength,   // RFC 4255, RFC 6594: fingerprint length by type
+  ZonemdDigestLength,  // RFC 8976 §2.2.4: at least 12 octets; SHA-384/512 exact
+};
+
 struct RdataLayout {
   std::array<FieldSpec, kMaxRdataFields> fields{};
   std::uint8_t count = 0;
+  RdataRule rule = RdataRule::None;
 };
 
 // The layout for `type`, or nullptr (RFC 3597 generic only).

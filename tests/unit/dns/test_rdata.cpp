@@ -287,6 +287,16 @@ TEST_CASE("rdata: text errors name what was expected") {
   CHECK(parse_err(RRType::DNSKEY, "257 3 8 AwE=AAag"));  // '=' in the middle
   CHECK(parse_err(RRType::DNSKEY, "257 3 NOSUCHALG AwEAAag="));
   CHECK(parse_err(RRType::DS, "1 8 2 ABC"));              // odd hex
+  // BIND's digest length rules (RFC 4509, RFC 4255, RFC 8976).
+  CHECK(parse_err(RRType::DS, "1 8 2 ABCD"));
+  CHECK(parse_err(RRType::DS, "1 8 1 2BB183AF5F22588179A53B0A98631FAD1A29211800"));
+  CHECK(!parse_err(RRType::DS, "1 8 9 ABCD"));
+  CHECK(!parse_err(RRType::CDS, "0 0 0 00"));
+  CHECK(parse_err(RRType::SSHFP, "1 1 ABCD"));
+  CHECK(!parse_err(RRType::SSHFP, "1 9 ABCD"));
+  CHECK(parse_err(RRType::ZONEMD, "1 1 9 ABCD"));
+  CHECK(!parse_err(RRType::ZONEMD, "1 1 9 000102030405060708090A0B"));
+  CHECK(parse_err(RRType::ZONEMD, "1 1 1 000102030405060708090A0B"));
   CHECK(parse_err(RRType::NSEC, "host. A NOSUCHTYPE"));
   CHECK(parse_err(RRType::NSEC3, "1 0 0 - 2T7B4G4VSA5SMI47K61MV5BV1A22BOJW"));  // W not base32hex
   CHECK(parse_err(RRType::CAA, "0 is-sue \"x\""));
@@ -330,6 +340,9 @@ TEST_CASE("rdata: malformed wire is rejected for every field kind") {
       {RRType::TXT, "05616263"},                // string longer than rdata
       {RRType::HINFO, "025043"},                // second string missing
       {RRType::DS, "ec450501"},                 // empty digest
+      {RRType::DS, "ec450502abcd"},             // SHA-256 digest of 2 octets
+      {RRType::SSHFP, "0401abcd"},              // SHA-1 fingerprint of 2 octets
+      {RRType::ZONEMD, "000000010101abcd"},     // digest under 12 octets
       {RRType::DNSKEY, "01010308"},             // empty key
       {RRType::NSEC3, "0101000c04aabbccdd00"},  // empty next hashed owner
       {RRType::NSEC3, "0101000c04aabbcc"},      // salt longer than rdata
