@@ -143,6 +143,8 @@ int run_check_zone(std::span<const std::string_view> args) {
 
   for (const auto& d : outcome.diagnostics) std::fprintf(stderr, "%s\n", d.to_string().c_str());
   if (!valid) {
+    if (errors >= options.max_errors)
+      std::fprintf(stderr, "zonectl check-zone: stopped after %zu errors\n", errors);
     std::fprintf(stderr, "zone %s: %zu error(s), not loadable\n", origin->to_text().c_str(),
                  errors);
     return kExitFailure;
