@@ -117,7 +117,8 @@ std::size_t field_length(const FieldSpec& spec, std::span<const std::uint8_t> re
     case Field::Base64:
     case Field::Hex:
       return rem.empty() ? kBad : rem.size();
-    case Field::RemainderString: return rem.size();
+    case Field::RemainderString:
+    case Field::Base64OrDash: return rem.size();
     case Field::Bitmap: return type_bitmap_valid(rem) ? rem.size() : kBad;
     case Field::NxtBitmap:
       // RFC 2535 §5.2: bit 0 set would announce another format.
@@ -440,6 +441,9 @@ bool field_to_text(Field k, std::span<const std::uint8_t> b, Head head,
       return true;
     }
     case Field::Base64: base64_encode(b, out); return true;
+    case Field::Base64OrDash:
+      if (b.empty()) out.push_back('-'); else base64_encode(b, out);
+      return true;
     case Field::Hex: hex_encode(b, out); return true;
     case Field::HexLen8:
       if (b.size() == 1) out.push_back('-'); else hex_encode(b.subspan(1), out);
@@ -903,6 +907,12 @@ std::optional<RdataTextError> field_from_text(const FieldSpec& spec, std::span<c
       ++i;
       return std::nullopt;
     }
+    case Field::Base64OrDash:
+      if (t == "-" && i + 1 == tokens.size()) {
+        ++i;
+        return std::nullopt;
+      }
+      [[fallthrough]];
     case Field::Base64:
       if (!parse_base64_tokens(tokens, i, out)) return text_error(at, "expected base64 data");
       i = tokens.size();

@@ -107,6 +107,9 @@ constexpr RdataLayout kAMTRELAY =
     layout(f(U8, "precedence"), f(AmtType, "discovery optional"), f(AmtRelay, "relay"));
 constexpr RdataLayout kHexOnly = layout(f(Hex, "data"));  // EID, NIMLOC
 constexpr RdataLayout kTALINK = layout(f(Name, "previous name"), f(Name, "next name"));
+constexpr RdataLayout kDOA =
+    layout(f(U32, "enterprise"), f(U32, "type"), f(U8, "location"), f(CharString, "media type"),
+           f(Base64OrDash, "data"));
 constexpr RdataLayout kSVCB =
     layout(f(U16, "svcpriority"), f(Name, "targetname"), f(SvcParams, "svcparams", true));
 constexpr RdataLayout kNID = layout(f(U16, "preference"), f(Ilnp64, "nodeid"));
@@ -192,6 +195,7 @@ const RdataLayout* rdata_layout(RRType type) noexcept {
     case n(RRType::CAA): return &kCAA;
     case n(RRType::AVC): return &kTXT;
     case n(RRType::AMTRELAY): return &kAMTRELAY;
+    case n(RRType::DOA): return &kDOA;
     // Types the RRType enum does not name but BIND prints in presentation form.
     case 31: return &kHexOnly;   // EID
     case 32: return &kHexOnly;   // NIMLOC

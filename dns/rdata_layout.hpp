@@ -31,6 +31,7 @@ enum class Field : std::uint8_t {
   CharString,      // <length><bytes>, at most 255 octets
   CharStrings,     // one or more character-strings to the end (TXT, SPF)
   Base64,          // to the end, may be split over tokens
+  Base64OrDash,    // as Base64, but may be empty, written "-" (DOA data)
   Hex,             // to the end, may be split over tokens
   HexLen8,         // <length><bytes>, text hex or "-" when empty (NSEC3 salt)
   Base32Len8,      // <length><bytes>, text base32hex (NSEC3 next hashed owner)

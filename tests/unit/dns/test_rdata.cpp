@@ -209,6 +209,9 @@ const Sample kSamples[] = {
      "2 200100107B1A74DF365639CC39F1D578 AwEAAbdxyhNuSutc5EMzxTs9LBPCIkOFH8cIvM4p9+LrV4e19WzK00+CI6zBCQTdtWsuxKbWIy87UOoJTwkUs7lBu+Upr1gsNrut79ryra+bSRGQb1slImA8YVJyuIDsj7kwzG7jnERNqnWxZ48AWkskmdHaVDP4BcelrTI3rMXdXF5D rvs1.example.com. rvs2.example.com.",
      "10020084200100107b1a74df365639cc39f1d57803010001b771ca136e4aeb5ce44333c53b3d2c13c22243851fc708bcce29f7e2eb5787b5f56ccad34f8223acc10904ddb56b2ec4a6d6232f3b50ea094f0914b3b941bbe529af582c36bbadefdaf2adaf9b4911906f5b2522603c615272b880ec8fb930cc6ee39c444daa75b1678f005a4b2499d1da5433f805c7a5ad3237acc5dd5c5e430472767331076578616d706c6503636f6d000472767332076578616d706c6503636f6d00",
      "2 200100107B1A74DF365639CC39F1D578 AwEAAbdxyhNuSutc5EMzxTs9LBPCIkOFH8cIvM4p9+LrV4e19WzK00+CI6zBCQTdtWsuxKbWIy87UOoJTwkUs7lBu+Upr1gsNrut79ryra+bSRGQb1slImA8YVJyuIDsj7kwzG7jnERNqnWxZ48AWkskmdHaVDP4BcelrTI3rMXdXF5D rvs1.example.com. rvs2.example.com."},
+    {RRType::DOA, "0 1 2 \"\" -", "00000000000000010200", "0 1 2 \"\" -"},
+    {RRType::DOA, "1 2 3 \"text/plain\" aGVs bG8=", "0000000100000002030a746578742f706c61696e68656c6c6f",
+     "1 2 3 \"text/plain\" aGVsbG8="},
     {static_cast<RRType>(31), "0102", "0102", "0102"},  // EID
     {static_cast<RRType>(56), "\"a\" \"b\"", "01610162", "\"a\" \"b\""},  // NINFO
     {static_cast<RRType>(57), "0 3 8 AQID", "00000308010203", "0 3 8 AQID"},  // RKEY
