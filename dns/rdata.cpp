@@ -647,8 +647,8 @@ bool parse_ttl(std::string_view s, std::uint32_t& out) noexcept {
       }
       ++i;
       any_unit = true;
-    } else if (any_unit && start != 0) {
-      // trailing bare number after units counts as seconds (BIND does the same)
+    } else if (any_unit) {
+      return false;  // "1h30": BIND wants a unit on every part once one has one
     }
     total += v * mult;
     if (total > 0xFFFFFFFFu) return false;

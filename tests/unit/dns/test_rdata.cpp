@@ -286,6 +286,9 @@ TEST_CASE("rdata: text errors name what was expected") {
   CHECK(parse_err(RRType::TXT, "\"bad\\25\""));   // \DDD needs 3 digits
   CHECK(parse_err(RRType::TXT, "\"bad\\256\""));  // > 255
   CHECK(parse_err(RRType::SOA, "ns1 hm 1 1x 1 1 1"));
+  CHECK(parse_err(RRType::SOA, "ns1 hm 1 1h30 1 1 1"));  // BIND: syntax error
+  CHECK(parse_err(RRType::SOA, "ns1 hm 1 4294967296 1 1 1"));
+  CHECK(!parse_err(RRType::SOA, "ns1 hm 1 4294967295 1 1w1w 1"));
   CHECK(parse_err(RRType::DNSKEY, "257 3 8 AwEAAag"));   // bad base64 length
   CHECK(parse_err(RRType::DNSKEY, "257 3 8 AwE=AAag"));  // '=' in the middle
   CHECK(parse_err(RRType::DNSKEY, "257 3 NOSUCHALG AwEAAag="));
