@@ -54,4 +54,19 @@ std::size_t CompressionTable::find(std::span<const std::uint8_t> message,
   return 0;
 }
 
+CompressionTable::Match CompressionTable::find_longest(std::span<const std::uint8_t> message,
+                                                       std::span<const std::uint8_t> name,
+                                                       std::span<const std::uint8_t> starts) const noexcept {
+  const std::size_t labels = starts.size();
+  Match best;
+  for (std::size_t i = 0; i < size_ && best.labels < labels; ++i) {
+    const Entry& e = entries_[i];
+    if (e.labels <= best.labels || e.labels > labels) continue;
+    if (equals_at(message, e.offset, name.subspan(starts[labels - e.labels]))) {
+      best = Match{e.offset, e.labels};
+    }
+  }
+  return best;
+}
+
 }  // namespace zoned::dns

@@ -33,8 +33,18 @@ class CompressionTable {
                                  std::span<const std::uint8_t> suffix,
                                  std::size_t labels) const noexcept;
 
+  struct Match {
+    std::size_t offset = 0;  // 0: no suffix of the name was written before
+    std::size_t labels = 0;  // labels of the name covered by the pointer
+  };
+  // Longest suffix of the uncompressed `name` already in `message`, in one
+  // pass over the table. `starts[i]` is the offset of label i in `name`.
+  [[nodiscard]] Match find_longest(std::span<const std::uint8_t> message,
+                                   std::span<const std::uint8_t> name,
+                                   std::span<const std::uint8_t> starts) const noexcept;
+
  private:
-  std::array<Entry, kCapacity> entries_{};
+  std::array<Entry, kCapacity> entries_;  // only [0, size_) is ever read: not zeroed
   std::uint16_t size_ = 0;
 };
 

@@ -83,7 +83,7 @@ bool MessageWriter::write_bytes(std::span<const std::uint8_t> bytes) noexcept {
 
 bool MessageWriter::write_name(std::span<const std::uint8_t> name, bool compress) noexcept {
   // Label start positions of the uncompressed name.
-  std::array<std::uint8_t, Name::kMaxLabels + 1> starts{};
+  std::array<std::uint8_t, Name::kMaxLabels + 1> starts;  // filled below, no need to zero
   std::size_t labels = 0;
   std::size_t end = 0;  // one past the root label; 0 until it is seen
   for (std::size_t p = 0; p < name.size() && p < Name::kMaxWireLength;) {
@@ -98,10 +98,11 @@ bool MessageWriter::write_name(std::span<const std::uint8_t> name, bool compress
   // Longest already-written suffix: labels before it are written, then a pointer.
   std::size_t keep = labels;  // labels written literally
   std::size_t target = 0;
-  if (compress) {
-    for (std::size_t i = 0; i < labels; ++i) {
-      target = table_.find(message(), name.subspan(starts[i]), labels - i);
-      if (target != 0) { keep = i; break; }
+  if (compress && labels > 0) {
+    const auto match = table_.find_longest(message(), name, std::span(starts.data(), labels));
+    if (match.offset != 0) {
+      target = match.offset;
+      keep = labels - match.labels;
     }
   }
   const std::size_t literal = keep < labels ? starts[keep] : name.size();
