@@ -10,11 +10,8 @@
 #include "dns/encoding.hpp"
 #include "dns/rdata_layout.hpp"
 #include "dns/rdata_loc.hpp"
-#include "dns/type_bitmap.hpp"
-#if __has_include("dns/rdata_svcb.hpp") && __has_include("dns/rdata_svcb.cpp")
 #include "dns/rdata_svcb.hpp"
-#define ZONED_HAVE_SVCB 1
-#endif
+#include "dns/type_bitmap.hpp"
 
 namespace zoned::dns {
 
@@ -183,11 +180,7 @@ std::size_t field_length(const FieldSpec& spec, std::span<const std::uint8_t> re
         default: return kBad;
       }
     case Field::SvcParams:
-#ifdef ZONED_HAVE_SVCB
       return svcb::params_check(rem) == WireError::Ok ? rem.size() : kBad;
-#else
-      return kBad;
-#endif
     case Field::Loc:
       return loc::check(rem) == WireError::Ok ? rem.size() : kBad;
   }
@@ -587,12 +580,10 @@ bool field_to_text(Field k, std::span<const std::uint8_t> b, Head head,
       return field_to_text(head.b1 == 1 ? Field::IPv4 : (head.b1 == 2 ? Field::IPv6 : Field::Name),
                            b, head, out);
     case Field::SvcParams:
-#ifdef ZONED_HAVE_SVCB
       // params_to_text puts a space before each parameter itself.
       if (b.empty()) return false;
       if (!out.empty() && out.back() == ' ') out.pop_back();
       svcb::params_to_text(b, out);
-#endif
       return true;
     case Field::Loc:
       loc::to_text(b, out);
@@ -1163,7 +1154,6 @@ std::optional<RdataTextError> field_from_text(const FieldSpec& spec, std::span<c
       }
     }
     case Field::SvcParams: {
-#ifdef ZONED_HAVE_SVCB
       auto err = svcb::params_from_text(tokens.subspan(i), out);
       if (err) {
         err->token += i;
@@ -1171,9 +1161,6 @@ std::optional<RdataTextError> field_from_text(const FieldSpec& spec, std::span<c
       }
       i = tokens.size();
       return std::nullopt;
-#else
-      return text_error(at, "SVCB parameters are not supported yet");
-#endif
     }
     case Field::Loc: {
       auto err = loc::from_text(tokens.subspan(i), out);

@@ -180,10 +180,8 @@ const RdataLayout* rdata_layout(RRType type) noexcept {
     case n(RRType::OPENPGPKEY): return &kOPENPGPKEY;
     case n(RRType::CSYNC): return &kCSYNC;
     case n(RRType::ZONEMD): return &kZONEMD;
-#if __has_include("dns/rdata_svcb.hpp") && __has_include("dns/rdata_svcb.cpp")
     case n(RRType::SVCB): return &kSVCB;
     case n(RRType::HTTPS): return &kSVCB;
-#endif
     case n(RRType::SPF): return &kTXT;
     case n(RRType::NID): return &kNID;
     case n(RRType::L32): return &kL32;

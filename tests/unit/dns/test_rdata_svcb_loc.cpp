@@ -48,7 +48,6 @@ std::string text_of(RRType t, std::string_view hex) {
 
 }  // namespace
 
-#if __has_include("dns/rdata_svcb.cpp")  // until the SVCB codec is committed
 TEST_CASE("rdata: SVCB and HTTPS (wire bytes from dnspython)") {
   CHECK(hex_of(RRType::SVCB, "1 . alpn=h2,h3 port=443") ==
         "000100000100060268320268330003000201BB");
@@ -60,8 +59,6 @@ TEST_CASE("rdata: SVCB and HTTPS (wire bytes from dnspython)") {
   REQUIRE(hex_decode("0001000001000602683202", bad));  // alpn value truncated
   CHECK(rdata_check(RRType::HTTPS, bad) != WireError::Ok);
 }
-
-#endif
 
 TEST_CASE("rdata: LOC (wire bytes from dnspython, text from BIND)") {
   CHECK(hex_of(RRType::LOC, "52 22 23.000 N 4 53 32.000 E -2.00m 0.00m 10000m 10m") ==
