@@ -284,3 +284,33 @@ TEST_CASE("message writer: an owner that is not a valid name is refused") {
   CHECK(w.size() == kHeaderSize);
   CHECK(w.count(Section::Answer) == 0);
 }
+
+TEST_CASE("message writer: names past 16 KiB are written but never pointed at") {
+  std::vector<std::uint8_t> buf(65535);
+  MessageWriter w(buf);
+  REQUIRE(w.add_question(N("example.com."), RRType::TXT, RRClass::IN));
+  std::vector<std::uint8_t> txt;
+  for (int i = 0; i < 200; ++i) {
+    txt.push_back(250);
+    txt.insert(txt.end(), 250, 'x');
+  }
+  REQUIRE(w.add_rr(Section::Answer, N("example.com."), RRType::TXT, RRClass::IN, 1, txt));
+  REQUIRE(w.size() > CompressionTable::kMaxPointerOffset);
+  const std::size_t entries = w.compression_entries();
+  REQUIRE(w.add_rr(Section::Answer, N("far.away.test."), RRType::A, RRClass::IN, 1, kA1));
+  CHECK(w.compression_entries() == entries);  // beyond a 14-bit pointer
+  const std::size_t before = w.size();
+  REQUIRE(w.add_rr(Section::Answer, N("far.away.test."), RRType::A, RRClass::IN, 1, kA1));
+  CHECK(w.size() - before == 15 + 10 + 4);  // written in full again
+  REQUIRE(w.add_rr(Section::Answer, N("www.example.com."), RRType::A, RRClass::IN, 1, kA1));
+  MessageReader r(w.message());
+  REQUIRE(r.parse() == ParseError::Ok);
+  std::vector<std::string> owners;
+  for (const RRView& rr : r.section(Section::Answer)) {
+    Name o;
+    REQUIRE(r.owner_name(rr, o) == WireError::Ok);
+    owners.push_back(o.to_text());
+  }
+  CHECK(owners == std::vector<std::string>{"example.com.", "far.away.test.", "far.away.test.",
+                                           "www.example.com."});
+}
