@@ -104,3 +104,22 @@ TEST_CASE("tokenizer: CRLF line ends") {
   CHECK(e[0].tokens[2].text == "1.1.1.1");
   CHECK(e[1].tokens[0].line == 2);
 }
+
+TEST_CASE("tokenizer: escaped specials stay inside unquoted tokens") {
+  auto e = entries("a\\;b TXT x\\(y\\) \\\"z\n");
+  REQUIRE(e.size() == 1);
+  REQUIRE(e[0].tokens.size() == 4);
+  CHECK(e[0].tokens[0].text == "a\\;b");
+  CHECK(e[0].tokens[2].text == "x\\(y\\)");
+  CHECK(e[0].tokens[3].text == "\\\"z");
+}
+
+TEST_CASE("tokenizer: a quoted string may span lines; later columns stay exact") {
+  auto e = entries("t TXT \"one\ntwo\" after\nnext A 1.1.1.1\n");
+  REQUIRE(e.size() == 2);
+  REQUIRE(e[0].tokens.size() == 4);
+  CHECK(e[0].tokens[2].text == "one\ntwo");
+  CHECK(e[0].tokens[3].line == 2);
+  CHECK(e[0].tokens[3].column == 6);
+  CHECK(e[1].tokens[0].line == 3);
+}
