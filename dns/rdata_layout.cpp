@@ -42,7 +42,7 @@ constexpr RdataLayout kMX = layout(f(U16, "preference"), f(NameCompress, "exchan
 constexpr RdataLayout kTXT = layout(f(CharStrings, "txt-data"));
 constexpr RdataLayout kRP = layout(f(NameDecompress, "mbox-dname"), f(NameDecompress, "txt-dname"));
 constexpr RdataLayout kAFSDB = layout(f(U16, "subtype"), f(NameDecompress, "hostname"));
-constexpr RdataLayout kX25 = layout(f(CharString, "psdn-address"));
+constexpr RdataLayout kX25 = with_rule(layout(f(CharString, "psdn-address")), RdataRule::X25Digits);
 constexpr RdataLayout kISDN = layout(f(CharString, "isdn-address"), f(CharString, "sa", true));
 constexpr RdataLayout kRT = layout(f(U16, "preference"), f(NameDecompress, "intermediate-host"));
 constexpr RdataLayout kSIG =
@@ -60,9 +60,10 @@ constexpr RdataLayout kAAAA = layout(f(IPv6, "address"));
 constexpr RdataLayout kLOC = layout(f(Loc, "location"));
 constexpr RdataLayout kSRV = layout(f(U16, "priority"), f(U16, "weight"), f(U16, "port"),
                                     f(NameDecompress, "target"));
-constexpr RdataLayout kNAPTR =
+constexpr RdataLayout kNAPTR = with_rule(
     layout(f(U16, "order"), f(U16, "preference"), f(CharString, "flags"),
-           f(CharString, "services"), f(CharString, "regexp"), f(NameDecompress, "replacement"));
+           f(CharString, "services"), f(CharString, "regexp"), f(NameDecompress, "replacement")),
+    RdataRule::NaptrRegexp);
 constexpr RdataLayout kKX = layout(f(U16, "preference"), f(NameDecompress, "exchanger"));
 constexpr RdataLayout kCERT = layout(f(CertType, "type"), f(U16, "key tag"),
                                      f(CertAlgorithm, "algorithm"), f(Base64, "certificate"));

@@ -74,6 +74,8 @@ enum class RdataRule : std::uint8_t {
   DsDigestLength,      // RFC 4034 §5.1.4, RFC 4509, RFC 6605: digest length by digest type
   SshfpDigestLength,   // RFC 4255, RFC 6594: fingerprint length by type
   ZonemdDigestLength,  // RFC 8976 §2.2.4: at least 12 octets; SHA-384/512 exact
+  NaptrRegexp,         // RFC 3403 §4.1: empty, or delim ERE delim replacement delim [i]
+  X25Digits,           // RFC 1183 §3.1: the PSDN address is decimal digits
 };
 
 struct RdataLayout {

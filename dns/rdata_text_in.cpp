@@ -654,7 +654,12 @@ std::optional<RdataTextError> rdata_from_text(RRType type, std::span<const TextT
   if (i < tokens.size()) return text_error(i, "too many tokens");
   if (out.size() - start > kMaxRdata) return text_error(0, "rdata longer than 65535 octets");
   if (!rule_holds(layout->rule, std::span(out).subspan(start))) {
-    return text_error(tokens.size() - 1, "digest length does not match the digest type");
+    const char* what = layout->rule == RdataRule::NaptrRegexp
+                           ? "expected a NAPTR regexp as delim ERE delim replacement delim [i]"
+                           : (layout->rule == RdataRule::X25Digits
+                                  ? "expected a PSDN address of decimal digits"
+                                  : "digest length does not match the digest type");
+    return text_error(tokens.size() - 1, what);
   }
   return std::nullopt;
 }

@@ -178,6 +178,38 @@ constexpr std::size_t kZonemdMinDigest = 12;  // RFC 8976 §2.2.4
 
 }  // namespace
 
+// RFC 3403 §4.1 substitution expression: delim-char ERE delim-char repl
+// delim-char *flags, where the only flag is "i" and backreferences in repl
+// name existing subexpressions. Checked as BIND checks it.
+bool naptr_regexp_valid(std::span<const std::uint8_t> re) noexcept {
+  if (re.empty()) return true;
+  const std::uint8_t delim = re[0];
+  if ((delim >= '0' && delim <= '9') || delim == '\\' || delim == 'i') return false;
+  unsigned delims = 1;
+  unsigned groups = 0;
+  bool flag_seen = false;
+  for (std::size_t i = 1; i < re.size(); ++i) {
+    const std::uint8_t c = re[i];
+    if (delims == 3) {  // only flags may follow the last delimiter
+      if (c != 'i' || flag_seen) return false;
+      flag_seen = true;
+      continue;
+    }
+    if (c == '\\') {
+      if (++i >= re.size()) return false;
+      const std::uint8_t e = re[i];
+      if (delims == 2 && e >= '0' && e <= '9' && static_cast<unsigned>(e - '0') > groups) return false;
+      continue;
+    }
+    if (c == delim) {
+      ++delims;
+    } else if (delims == 1 && c == '(') {
+      ++groups;
+    }
+  }
+  return delims == 3;
+}
+
 // The layout's whole-rdata rule on rdata whose fields already match.
 bool rule_holds(RdataRule rule, std::span<const std::uint8_t> rdata) noexcept {
   switch (rule) {
@@ -190,6 +222,16 @@ bool rule_holds(RdataRule rule, std::span<const std::uint8_t> rdata) noexcept {
       std::size_t want = rdata[1] == 1 ? 20 : (rdata[1] == 2 ? 32 : 0);
       return want == 0 || rdata.size() - 2 == want;
     }
+    case RdataRule::NaptrRegexp: {
+      // order, preference, then three character-strings: flags, services, regexp.
+      std::size_t pos = 4;
+      pos += 1u + rdata[pos];
+      pos += 1u + rdata[pos];
+      return naptr_regexp_valid(rdata.subspan(pos + 1, rdata[pos]));
+    }
+    case RdataRule::X25Digits:
+      return std::all_of(rdata.begin() + 1, rdata.end(),
+                         [](std::uint8_t c) { return c >= '0' && c <= '9'; });
     case RdataRule::ZonemdDigestLength: {
       std::size_t digest = rdata.size() - 6;
       if (digest < kZonemdMinDigest) return false;
@@ -337,7 +379,8 @@ WireError walk_message_rdata(const RdataLayout& layout, std::span<const std::uin
     pos += n;
   }
   if (pos != end) return WireError::BadRdata;
-  // Rules apply to types without compressible names: message bytes are stored bytes.
+  // Rules read only fields before any compressible name, where message bytes
+  // are the stored bytes.
   if (!rule_holds(layout.rule, message.subspan(rdata_start, end - rdata_start))) {
     return WireError::BadRdata;
   }

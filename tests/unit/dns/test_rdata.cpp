@@ -298,6 +298,14 @@ TEST_CASE("rdata: text errors name what was expected") {
   CHECK(parse_err(RRType::DS, "1 8 1 2BB183AF5F22588179A53B0A98631FAD1A29211800"));
   CHECK(!parse_err(RRType::DS, "1 8 9 ABCD"));
   CHECK(!parse_err(RRType::CDS, "0 0 0 00"));
+  // NAPTR regexp and X25 address as BIND checks them.
+  CHECK(parse_err(RRType::NAPTR, "1 1 \"S\" \"x\" \"bad\" ."));
+  CHECK(!parse_err(RRType::NAPTR, "1 1 \"S\" \"x\" \"!a!b!\" ."));
+  CHECK(!parse_err(RRType::NAPTR, "1 1 \"U\" \"E2U+sip\" \"!^(.*)$!sip:\\\\1@example.com!i\" ."));
+  CHECK(parse_err(RRType::NAPTR, "1 1 \"U\" \"E2U+sip\" \"!^.*$!sip:\\\\1@example.com!\" ."));  // \1 without a group
+  CHECK(parse_err(RRType::NAPTR, "1 1 \"S\" \"x\" \"!a!b!x\" ."));  // unknown flag
+  CHECK(parse_err(RRType::NAPTR, "1 1 \"S\" \"x\" \"1a1b1\" ."));   // digit delimiter
+  CHECK(parse_err(RRType::X25, "\"12a\""));
   CHECK(parse_err(RRType::SSHFP, "1 1 ABCD"));
   CHECK(!parse_err(RRType::SSHFP, "1 9 ABCD"));
   CHECK(parse_err(RRType::ZONEMD, "1 1 9 ABCD"));
@@ -347,6 +355,8 @@ TEST_CASE("rdata: malformed wire is rejected for every field kind") {
       {RRType::HINFO, "025043"},                // second string missing
       {RRType::DS, "ec450501"},                 // empty digest
       {RRType::DS, "ec450502abcd"},             // SHA-256 digest of 2 octets
+      {RRType::NAPTR, "000100010153017803626164" "00"},  // regexp "bad"
+      {RRType::X25, "03313261"},                // "12a"
       {RRType::SSHFP, "0401abcd"},              // SHA-1 fingerprint of 2 octets
       {RRType::ZONEMD, "000000010101abcd"},     // digest under 12 octets
       {RRType::DNSKEY, "01010308"},             // empty key
