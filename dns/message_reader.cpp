@@ -1,5 +1,7 @@
 #include "dns/message_reader.hpp"
 
+#include <cstring>
+
 #include "dns/rdata.hpp"
 #include "dns/rdata_layout.hpp"
 
@@ -27,60 +29,66 @@ std::uint32_t rd32(std::span<const std::uint8_t> m, std::size_t p) noexcept {
   return std::uint32_t{rd16(m, p)} << 16 | rd16(m, p + 2);
 }
 
-// True if `layout` holds a name that may arrive compressed (RFC 3597 §4).
-bool has_compressed_names(const RdataLayout& layout) noexcept {
+// Index of the last name in `layout` that may arrive compressed (RFC 3597
+// §4), or -1 when there is none.
+int last_compressed_name(const RdataLayout& layout) noexcept {
+  int last = -1;
   for (std::size_t i = 0; i < layout.count; ++i) {
     const Field k = layout.fields[i].kind;
-    if (k == Field::NameCompress || k == Field::NameDecompress) return true;
+    if (k == Field::NameCompress || k == Field::NameDecompress) last = static_cast<int>(i);
   }
-  return false;
+  return last;
 }
 
 constexpr std::size_t kBadField = static_cast<std::size_t>(-1);
 
-// Length of one non-name field at the start of `rem`, for the field kinds that
-// appear beside compressible names. Must agree with rdata.cpp's rules (the
-// message fuzzer checks that it does); other kinds are refused.
-std::size_t plain_field_length(const FieldSpec& spec, std::span<const std::uint8_t> rem) noexcept {
+// Length of a field that precedes a compressible name. In every layout these
+// are small fixed fields or character-strings; rdata_check() judges the rest.
+std::size_t leading_field_length(const FieldSpec& spec, std::span<const std::uint8_t> rem) noexcept {
   auto fixed = [&](std::size_t n) { return rem.size() >= n ? n : kBadField; };
-  if (spec.optional && rem.empty()) return 0;
   switch (spec.kind) {
     case Field::U8: case Field::Algorithm: case Field::CertAlgorithm: return fixed(1);
     case Field::U16: case Field::Type: case Field::CertType: return fixed(2);
     case Field::U32: case Field::Time: case Field::Ttl: case Field::IPv4: return fixed(4);
-    case Field::CharString: case Field::HexLen8:
-      return rem.empty() ? kBadField : fixed(1u + rem[0]);
-    case Field::Base64: case Field::Hex: return rem.empty() ? kBadField : rem.size();
-    case Field::RemainderString: return rem.size();
+    case Field::CharString: return rem.empty() ? kBadField : fixed(1u + rem[0]);
     default: return kBadField;
   }
 }
 
-// Walks rdata whose names may be compressed, decoding each name in place into
-// a stack Name, and checks that the uncompressed form would fit in 65535.
-WireError check_compressed_rdata(const RdataLayout& layout, std::span<const std::uint8_t> message,
-                                 std::size_t pos, std::size_t end) noexcept {
+// Decompresses rdata into a per-thread scratch buffer (static TLS, never the
+// heap) and hands the result to rdata_check(), so the rules stay in rdata.cpp.
+WireError check_compressed_rdata(RRType type, const RdataLayout& layout, int last_name,
+                                 std::span<const std::uint8_t> message, std::size_t pos,
+                                 std::size_t end) noexcept {
+  thread_local std::array<std::uint8_t, kMaxRdataSize> scratch;
+  std::size_t n = 0;
   // A name may point anywhere before itself, but its own bytes must stay inside
   // the rdata: decode against the message cut at the rdata's end.
   const auto upto = message.first(end);
-  std::size_t flat_size = 0;
-  for (std::size_t i = 0; i < layout.count; ++i) {
-    const FieldSpec& spec = layout.fields[i];
+  for (int i = 0; i <= last_name; ++i) {
+    const FieldSpec& spec = layout.fields[static_cast<std::size_t>(i)];
     if (spec.kind == Field::NameCompress || spec.kind == Field::NameDecompress) {
-      Name n;
-      if (const WireError e = Name::from_wire(upto, pos, n); e != WireError::Ok) {
+      Name name;
+      if (const WireError e = Name::from_wire(upto, pos, name); e != WireError::Ok) {
         return e == WireError::Truncated ? WireError::BadRdata : e;
       }
-      flat_size += n.wire_length();
+      if (name.wire_length() > scratch.size() - n) return WireError::TooLarge;
+      std::memcpy(scratch.data() + n, name.wire().data(), name.wire_length());
+      n += name.wire_length();
       continue;
     }
-    const std::size_t len = plain_field_length(spec, message.subspan(pos, end - pos));
+    const std::size_t len = leading_field_length(spec, message.subspan(pos, end - pos));
     if (len == kBadField) return WireError::BadRdata;
+    if (len > scratch.size() - n) return WireError::TooLarge;
+    std::memcpy(scratch.data() + n, message.data() + pos, len);
     pos += len;
-    flat_size += len;
+    n += len;
   }
-  if (pos != end) return WireError::BadRdata;
-  return flat_size <= kMaxRdataSize ? WireError::Ok : WireError::TooLarge;
+  // Fields after the last compressible name are never compressed: copy them as they are.
+  if (end - pos > scratch.size() - n) return WireError::TooLarge;
+  std::memcpy(scratch.data() + n, message.data() + pos, end - pos);
+  n += end - pos;
+  return rdata_check(type, std::span<const std::uint8_t>(scratch.data(), n));
 }
 
 // RFC 6891 §6.1.2: OPT rdata is a sequence of {code, length, data}.
@@ -150,8 +158,10 @@ WireError check_message_rdata(RRType type, std::span<const std::uint8_t> message
                               std::size_t pos, std::uint16_t rdlength) noexcept {
   if (pos > message.size() || message.size() - pos < rdlength) return WireError::Truncated;
   const RdataLayout* layout = rdata_layout(type);
-  if (layout != nullptr && has_compressed_names(*layout)) {
-    return check_compressed_rdata(*layout, message, pos, pos + rdlength);
+  if (layout != nullptr) {
+    if (const int last = last_compressed_name(*layout); last >= 0) {
+      return check_compressed_rdata(type, *layout, last, message, pos, pos + rdlength);
+    }
   }
   // No compression allowed in this type: check the bytes as they are.
   return rdata_check(type, message.subspan(pos, rdlength));

@@ -328,6 +328,13 @@ TEST_CASE("message reader: RFC 3597 §4 decompression set") {
   soa_short.ptr(12).u16(6).u16(1).u32(0).u16(4 + 19).ptr(16).ptr(16);
   for (int i = 0; i < 19; ++i) soa_short.u8(7);
   CHECK(parse(soa_short) == ParseError::BadRdata);
+  // NXT (RFC 2535): compressed next name, then a bitmap that rdata_check() judges.
+  Bytes nxt = query(1);
+  nxt.ptr(12).u16(30).u16(1).u32(0).u16(2 + 1).ptr(12).u8(0x40);
+  CHECK(parse(nxt) == ParseError::Ok);
+  Bytes nxt_bad = query(1);
+  nxt_bad.ptr(12).u16(30).u16(1).u32(0).u16(2 + 1).ptr(12).u8(0x80);  // bit 0: other format
+  CHECK(parse(nxt_bad) == ParseError::BadRdata);
 }
 
 TEST_CASE("header: rcode and opcode helpers") {
@@ -342,4 +349,43 @@ TEST_CASE("header: rcode and opcode helpers") {
   CHECK(opcode_of(with_opcode(0x8180, Opcode::UPDATE)) == Opcode::UPDATE);
   CHECK((with_opcode(0x8180, Opcode::UPDATE) & ~flag::kOpcodeMask) == 0x8180);
   CHECK(opcode_of(0x7800) == static_cast<Opcode>(15));
+}
+
+#include "dns/rdata_layout.hpp"
+
+TEST_CASE("message reader: fields before a compressible name are ones it can walk") {
+  // check_message_rdata() finds compressed names without allocating by walking
+  // the fields that precede them; it knows only the kinds below. Fields after
+  // the last such name are left to rdata_check().
+  auto walkable = [](Field k) {
+    switch (k) {
+      case Field::NameCompress: case Field::NameDecompress:
+      case Field::U8: case Field::Algorithm: case Field::CertAlgorithm:
+      case Field::U16: case Field::Type: case Field::CertType:
+      case Field::U32: case Field::Time: case Field::Ttl: case Field::IPv4:
+      case Field::CharString:
+        return true;
+      default:
+        return false;
+    }
+  };
+  int with_names = 0;
+  for (unsigned t = 0; t <= 0xffff; ++t) {
+    const RdataLayout* layout = rdata_layout(static_cast<RRType>(t));
+    if (layout == nullptr) continue;
+    int last = -1;
+    for (std::size_t i = 0; i < layout->count; ++i) {
+      const Field k = layout->fields[i].kind;
+      if (k == Field::NameCompress || k == Field::NameDecompress) last = static_cast<int>(i);
+    }
+    if (last < 0) continue;
+    ++with_names;
+    for (int i = 0; i <= last; ++i) {
+      CAPTURE(t);
+      CAPTURE(i);
+      CHECK(walkable(layout->fields[static_cast<std::size_t>(i)].kind));
+      CHECK_FALSE(layout->fields[static_cast<std::size_t>(i)].optional);
+    }
+  }
+  CHECK(with_names >= 11);  // at least the RFC 1035 types
 }
