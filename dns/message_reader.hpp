@@ -146,8 +146,9 @@ class MessageReader {
 };
 
 // Checks rdata as it sits in a message (names possibly compressed where RFC
-// 3597 §4 allows it) without allocating. Types whose layout (rdata_layout.hpp)
-// has a compressible name are walked here, others go to rdata_check() as is.
+// 3597 §4 allows it) without allocating: types whose layout has a compressible
+// name are decompressed into a 64 KiB thread_local buffer, then all types go
+// through rdata_check(), the one place that knows the rdata rules.
 [[nodiscard]] WireError check_message_rdata(RRType type, std::span<const std::uint8_t> message,
                                             std::size_t pos, std::uint16_t rdlength) noexcept;
 
