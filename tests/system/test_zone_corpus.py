@@ -57,8 +57,22 @@ needs_named = pytest.mark.skipif(NAMED_COMPILEZONE is None,
                                  reason="named-compilezone (bind9-utils) is not installed")
 
 
-def corpus(kind):
-    return sorted((ZONES / kind).glob("*.zone"))
+# Known differences from BIND, reported to the parser's owners. strict: the
+# day one is fixed the test XPASSes, fails, and the entry must go.
+KNOWN_MISMATCHES = {
+    ("warn", "out_of_zone.zone"):
+        "zonectl rejects out-of-zone data; named and kzonecheck load the zone and ignore it",
+}
+
+
+def corpus(kind, zonectl=True):
+    """Parameters for the files of one corpus kind; `zonectl` False for tests
+    that run named only (known zonectl mismatches do not apply to them)."""
+    paths = sorted((ZONES / kind).glob("*.zone"))
+    return [pytest.param(p, id=p.name,
+                         marks=pytest.mark.xfail(strict=True, reason=KNOWN_MISMATCHES[(kind, p.name)]))
+            if zonectl and (kind, p.name) in KNOWN_MISMATCHES else pytest.param(p, id=p.name)
+            for p in paths]
 
 
 def header(path):
@@ -152,7 +166,7 @@ def text_lines(text):
 # --- good ------------------------------------------------------------------------
 
 @needs_named
-@pytest.mark.parametrize("path", corpus("good"), ids=lambda p: p.name)
+@pytest.mark.parametrize("path", corpus("good"))
 def test_good_same_rrs_as_named(path):
     require_zonectl()
     named = named_load(path)
@@ -167,7 +181,7 @@ def test_good_same_rrs_as_named(path):
 
 
 @needs_named
-@pytest.mark.parametrize("path", corpus("good"), ids=lambda p: p.name)
+@pytest.mark.parametrize("path", corpus("good"))
 def test_good_named_output_reread_by_zonectl(path):
     """Ours on the original file == ours on named's canonical rendering of it.
     Covers types and forms dnspython cannot read."""
@@ -186,7 +200,7 @@ def test_good_named_output_reread_by_zonectl(path):
                     + "\n    ".join(sorted(b - a)[:40]))
 
 
-@pytest.mark.parametrize("path", corpus("good"), ids=lambda p: p.name)
+@pytest.mark.parametrize("path", corpus("good"))
 def test_good_dump_is_a_fixed_point(path):
     """Dumping our own dump changes nothing (no named needed)."""
     require_zonectl()
@@ -210,10 +224,11 @@ def where(path, fields):
 
 
 def test_corpus_is_not_empty():
-    assert len(corpus("good")) >= 10 and len(corpus("bad")) >= 30 and corpus("warn")
+    count = lambda kind: len(list((ZONES / kind).glob("*.zone")))
+    assert count("good") >= 10 and count("bad") >= 30 and count("warn") >= 1
 
 
-@pytest.mark.parametrize("path", corpus("bad"), ids=lambda p: p.name)
+@pytest.mark.parametrize("path", corpus("bad", zonectl=False))
 def test_bad_file_headers(path):
     fields = header(path)
     assert fields.get("expect"), "bad file without '; expect: <substring>'"
@@ -221,13 +236,13 @@ def test_bad_file_headers(path):
 
 
 @needs_named
-@pytest.mark.parametrize("path", corpus("bad"), ids=lambda p: p.name)
+@pytest.mark.parametrize("path", corpus("bad", zonectl=False))
 def test_bad_rejected_by_named(path):
     named = named_load(path, os.devnull)
     assert named.returncode != 0, f"named-compilezone accepts {path.name}: move it to warn/ or fix it"
 
 
-@pytest.mark.parametrize("path", corpus("bad"), ids=lambda p: p.name)
+@pytest.mark.parametrize("path", corpus("bad"))
 def test_bad_rejected_by_zonectl(path):
     require_zonectl()
     fields = header(path)
@@ -235,7 +250,8 @@ def test_bad_rejected_by_zonectl(path):
     assert ours.returncode == 1, f"zonectl exit {ours.returncode} (want 1):\n{ours.stderr}{ours.stdout}"
     errors = [l for l in ours.stderr.splitlines() if "error:" in l]
     assert errors, f"no error line printed:\n{ours.stderr}"
-    matching = [l for l in errors if fields["expect"] in l]
+    # Match in the message only: a file name may contain the word too.
+    matching = [l for l in errors if fields["expect"] in l.split("error:", 1)[1]]
     assert matching, f"no error mentions {fields['expect']!r}:\n{ours.stderr}"
     if fields["line"] != "0":
         pos = where(path, fields)
@@ -247,13 +263,13 @@ def test_bad_rejected_by_zonectl(path):
 # --- warn ------------------------------------------------------------------------
 
 @needs_named
-@pytest.mark.parametrize("path", corpus("warn"), ids=lambda p: p.name)
+@pytest.mark.parametrize("path", corpus("warn", zonectl=False))
 def test_warn_accepted_by_named(path):
     named = named_load(path, os.devnull)
     assert named.returncode == 0, f"named-compilezone rejects {path.name}: it belongs in bad/\n{named.stderr}"
 
 
-@pytest.mark.parametrize("path", corpus("warn"), ids=lambda p: p.name)
+@pytest.mark.parametrize("path", corpus("warn"))
 def test_warn_accepted_by_zonectl_with_warning(path):
     require_zonectl()
     fields = header(path)
@@ -261,7 +277,7 @@ def test_warn_accepted_by_zonectl_with_warning(path):
     ours = zonectl_check(path)
     assert ours.returncode == 0, f"zonectl rejects {path.name}:\n{ours.stderr}"
     warnings = [l for l in ours.stderr.splitlines()
-                if "warning:" in l and fields["warn"] in l]
+                if "warning:" in l and fields["warn"] in l.split("warning:", 1)[1]]
     assert warnings, f"no warning mentions {fields['warn']!r}:\n{ours.stderr}"
     if fields.get("line", "0") != "0":
         pos = where(path, fields)
