@@ -66,6 +66,8 @@ KNOWN_MISMATCHES = {
         "zonectl accepts an unquoted URI target; named requires the quotes (RFC 7553 4.5)",
     ("bad", "ns_below_dname.zone"):
         "zonectl only warns when a DNAME occludes an NS target; named rejects the zone",
+    ("bad", "quoted_string_newline.zone"):
+        "zonectl accepts a newline inside a quoted string; named, kzonecheck and ldns reject it",
 }
 
 
