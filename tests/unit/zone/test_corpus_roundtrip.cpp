@@ -9,6 +9,7 @@
 #include <filesystem>
 #include <fstream>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "dns/name.hpp"
@@ -27,6 +28,19 @@ using zoned::dns::RRType;
 
 // The corpus must not shrink unnoticed: an empty glob would pass every check.
 constexpr std::size_t kMinGoodFiles = 10;
+
+// Good files (named loads them) that our parser still rejects; the same list
+// as KNOWN_MISMATCHES in tests/system/test_zone_corpus.py. Each must keep
+// failing to parse: once fixed, this test says so and the entry must go.
+constexpr std::string_view kKnownRejected[] = {
+    "generate_plus_offset.zone",  // $GENERATE ${+1}: named reads a signed offset
+};
+
+bool known_rejected(const fs::path& file) {
+  const auto name = file.filename().string();
+  return std::find(std::begin(kKnownRejected), std::end(kKnownRejected), name) !=
+         std::end(kKnownRejected);
+}
 
 struct CopiedRecord {
   std::vector<std::uint8_t> owner;
@@ -117,6 +131,10 @@ TEST_CASE("corpus: every good zone's rdata survives presentation form unchanged"
     options.origin = origin_of(file);
     CopySink sink;
     const auto outcome = zoned::zone::parse_master_file(file, options, sink);
+    if (known_rejected(file)) {
+      CHECK_MESSAGE(!outcome.ok(), "now parses: remove it from kKnownRejected");
+      continue;
+    }
     // One broken file must not hide the others: report and go on.
     if (!outcome.ok()) {
       FAIL_CHECK(diagnostics_text(outcome));
@@ -157,6 +175,7 @@ TEST_CASE("corpus: parse -> canonical dump -> parse gives the same records") {
 
     zoned::zone::RecordList first;
     const auto outcome = zoned::zone::parse_master_file(file, options, first);
+    if (known_rejected(file)) continue;  // checked by the test above
     if (!outcome.ok()) {
       FAIL_CHECK(diagnostics_text(outcome));
       continue;
