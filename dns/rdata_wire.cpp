@@ -25,6 +25,12 @@ bool equals_ci(std::string_view a, std::string_view upper) noexcept {
   return true;
 }
 
+// WKS and NXT bitmaps print as lists of set bits, which cannot show trailing
+// zero octets; refusing them keeps wire -> text -> wire exact.
+bool ends_in_nonzero_octet(std::span<const std::uint8_t> bitmap) noexcept {
+  return bitmap.empty() || bitmap.back() != 0;
+}
+
 // Length of an uncompressed name at the start of `rem`, or kBad.
 std::size_t name_length(std::span<const std::uint8_t> rem) noexcept {
   std::size_t pos = 0;
@@ -93,7 +99,7 @@ std::size_t field_length(const FieldSpec& spec, std::span<const std::uint8_t> re
     case Field::NxtBitmap:
       // RFC 2535 §5.2: bit 0 set would announce another format.
       if (rem.size() > 16 || (!rem.empty() && (rem[0] & 0x80) != 0)) return kBad;
-      return rem.size();
+      return ends_in_nonzero_octet(rem) ? rem.size() : kBad;
     case Field::A6Suffix: {
       if (head.b0 > kA6MaxPrefix) return kBad;
       std::size_t n = a6_suffix_length(head.b0);
@@ -105,7 +111,8 @@ std::size_t field_length(const FieldSpec& spec, std::span<const std::uint8_t> re
     }
     case Field::A6Prefix: return head.b0 == 0 ? 0 : name_length(rem);
     case Field::WksProtocol: return fixed(1);
-    case Field::WksBitmap: return rem.size() <= 8192 ? rem.size() : kBad;
+    case Field::WksBitmap:
+      return rem.size() <= 8192 && ends_in_nonzero_octet(rem) ? rem.size() : kBad;
     case Field::AplItems: {
       std::size_t pos = 0;
       while (pos < rem.size()) {

@@ -385,6 +385,8 @@ TEST_CASE("rdata: malformed wire is rejected for every field kind") {
       {RRType::APL, "00012103c0a801"},          // prefix 33 for IPv4
       {RRType::NXT, "0080"},                    // bit 0 set
       {RRType::NXT, "00400000000000000000000000000000000001"},  // 17 octets
+      {RRType::NXT, "00400000"},                // trailing zero octet (fuzz_rdata)
+      {RRType::WKS, "c00002010640000000"},      // trailing zero octet (fuzz_rdata)
       {RRType::HIP, "10020084"},
       {RRType::HIP, "0002000100"},              // empty HIT
       {RRType::AMTRELAY, "0a04"},               // relay type 4
