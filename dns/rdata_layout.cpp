@@ -20,8 +20,9 @@ constexpr RdataLayout with_rule(RdataLayout l, RdataRule r) {
 }
 
 constexpr FieldSpec f(Field k, std::string_view name, bool optional = false) {
-  return FieldSpec{k, name, optional};
+  return FieldSpec{k, name, optional, false};
 }
+constexpr FieldSpec quoted(Field k, std::string_view name) { return FieldSpec{k, name, false, true}; }
 
 using enum Field;
 
@@ -120,7 +121,8 @@ constexpr RdataLayout kLP = layout(f(U16, "preference"), f(Name, "fqdn"));
 constexpr RdataLayout kEUI48 = layout(f(Eui48, "address"));
 constexpr RdataLayout kEUI64 = layout(f(Eui64, "address"));
 constexpr RdataLayout kURI =
-    layout(f(U16, "priority"), f(U16, "weight"), f(RemainderString, "target"));
+    layout(f(U16, "priority"), f(U16, "weight"),
+           quoted(RemainderString, "target"));  // RFC 7553 §4.5
 constexpr RdataLayout kCAA = layout(f(U8, "flags"), f(CaaTag, "tag"), f(RemainderString, "value"));
 
 constexpr std::uint16_t n(RRType t) { return static_cast<std::uint16_t>(t); }

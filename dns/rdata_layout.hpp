@@ -64,6 +64,7 @@ struct FieldSpec {
   Field kind = Field::U8;
   std::string_view name;   // for "missing rdata field 'exchange'"
   bool optional = false;   // may be absent at the end (IPSECKEY key, ISDN subaddress)
+  bool quoted = false;     // presentation form must be a quoted string (URI target)
 };
 
 inline constexpr std::size_t kMaxRdataFields = 9;  // RRSIG

@@ -248,6 +248,9 @@ std::optional<RdataTextError> field_from_text(const FieldSpec& spec, std::span<c
     }
     return text_error(tokens.size(), "missing rdata field '" + std::string(spec.name) + "'");
   }
+  if (spec.quoted && !tokens[i].quoted) {
+    return text_error(i, "the " + std::string(spec.name) + " must be a quoted string");
+  }
   const std::string_view t = tokens[i].text;
   const std::size_t at = i;
   auto number = [&](std::uint64_t max, const char* what) -> std::optional<RdataTextError> {

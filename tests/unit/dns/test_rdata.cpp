@@ -540,6 +540,15 @@ TEST_CASE("rdata: quoted strings escape only what BIND escapes") {
   CHECK(print(RRType::URI, w) == long_uri);
 }
 
+TEST_CASE("rdata: the URI target must be quoted, a CAA value need not be (as BIND)") {
+  auto err = parse_err(RRType::URI, "10 1 ftp://ftp.example.com/public");
+  REQUIRE(err);
+  CHECK(err->token == 2);
+  CHECK(err->message == "the target must be a quoted string");
+  auto w = parse_ok(RRType::CAA, "0 issue letsencrypt.org");
+  CHECK(print(RRType::CAA, w) == "0 issue \"letsencrypt.org\"");
+}
+
 TEST_CASE("rdata: rdata_check_in_message agrees with rdata_from_message") {
   std::vector<std::uint8_t> msg = from_hex("076578616d706c6500");
   const std::size_t at = msg.size();
