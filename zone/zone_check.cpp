@@ -182,14 +182,27 @@ class Checker {
     return it != owners_.end() && key_equal(it->key, key) ? &*it : nullptr;
   }
 
-  // The closest delegation at or above `key` (below the apex), if any.
-  const OwnerInfo* delegation_above(Bytes key) const {
-    // Ancestors of key are its prefixes ending at a label terminator (0x00).
-    for (std::size_t len = origin_key_.size() + 1; len <= key.size(); ++len) {
-      if (key[len - 1] != 0) continue;
-      if (const OwnerInfo* o = find_owner(key.first(len)); o != nullptr && o->has_ns) return o;
+  // The highest owner with `flag` among the names from `from_len` octets of
+  // key down to `to_len` (prefixes ending at a label terminator, 0x00, are
+  // the key's ancestors).
+  const OwnerInfo* ancestor_with(Bytes key, bool OwnerInfo::*flag, std::size_t from_len,
+                                 std::size_t to_len) const {
+    for (std::size_t len = from_len; len <= to_len; ++len) {
+      if (len == 0 || key[len - 1] != 0) continue;
+      if (const OwnerInfo* o = find_owner(key.first(len)); o != nullptr && o->*flag) return o;
     }
     return nullptr;
+  }
+
+  // The closest delegation at or above `key` (below the apex), if any.
+  const OwnerInfo* delegation_above(Bytes key) const {
+    return ancestor_with(key, &OwnerInfo::has_ns, origin_key_.size() + 1, key.size());
+  }
+
+  // A DNAME strictly above `key` (the apex included): names below it can
+  // never be reached, since resolvers follow the DNAME (RFC 6672 §2.3).
+  const OwnerInfo* dname_above(Bytes key) const {
+    return ancestor_with(key, &OwnerInfo::has_dname, origin_key_.size(), key.size() - 1);
   }
 
   void check_glue() {
@@ -198,6 +211,15 @@ class Checker {
       std::vector<std::uint8_t> key;
       RecordList::make_key(rl_.rdata(r), key);
       if (!key_is_below_or_at(key, origin_key_)) continue;
+      if (const OwnerInfo* dname = dname_above(key)) {
+        dns::Name target_name;
+        (void)dns::Name::from_uncompressed(rl_.rdata(r), target_name);
+        // An error, as BIND has it: the delegation could never resolve.
+        report(Severity::Error, r,
+               name_of(r) + " NS " + target_name.to_text() + " is below the DNAME at " +
+                   name_of(rl_[dname->first]));
+        continue;
+      }
       const OwnerInfo* target = find_owner(key);
       if (target != nullptr && target->has_address) continue;
       dns::Name target_name;

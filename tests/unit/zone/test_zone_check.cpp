@@ -128,6 +128,18 @@ TEST_CASE("check: in-zone NS target without address, DNAME occlusion") {
   CHECK(find_diag(ds, "occluded by the DNAME at d.example.com.", Severity::Warning) != nullptr);
 }
 
+TEST_CASE("check: an NS target below a DNAME is an error, as in BIND") {
+  RecordList rl;
+  auto ds = check(std::string(kApex) + "@ NS ns.d\nd DNAME other.net.\nns.d A 192.0.2.1\n", rl);
+  auto* e = find_diag(ds, "NS ns.d.example.com. is below the DNAME at d.example.com.", Severity::Error);
+  REQUIRE(e != nullptr);
+  CHECK(e->line == 5);
+  // The DNAME's own owner is not below it: an NS target there is fine.
+  RecordList rl2;
+  ds = check(std::string(kApex) + "@ NS d\nd DNAME other.net.\nd A 192.0.2.1\n", rl2);
+  CHECK(find_diag(ds, "is below the DNAME", Severity::Error) == nullptr);
+}
+
 TEST_CASE("check: RRset TTL mismatch uses the first TTL, duplicates merged") {
   RecordList rl;
   auto ds = check(std::string(kApex) + "w 300 A 192.0.2.1\nw 700 A 192.0.2.2\nw 900 A 192.0.2.1\n", rl);
