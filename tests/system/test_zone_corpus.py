@@ -12,6 +12,9 @@ bad/*.zone   named-compilezone rejects the file, and zonectl exits 1 naming the
              means a zone-level error with no line).
 warn/*.zone  both load the file; zonectl prints a warning with the expected
              substring (`; warn: <substring>`) at the expected line.
+stricter/*.zone  named-compilezone loads the file, zonectl rejects it on
+             purpose (`; why: ...` says why), with `; expect:` / `; line:` as
+             in bad/. Each is a documented, deliberate difference from BIND.
 
 Every corpus file starts with `; origin: <zone>.`; without it the origin is
 the file name minus ".zone". Files are loaded with the file's directory as
@@ -62,15 +65,6 @@ needs_named = pytest.mark.skipif(NAMED_COMPILEZONE is None,
 # one is fixed its tests XPASS, fail, and the entry must go.
 ALL_ZONECTL_TESTS = {"good_same", "good_reread", "good_fixed_point", "bad_zonectl", "warn_zonectl"}
 KNOWN_MISMATCHES = {
-    ("warn", "out_of_zone.zone"): (
-        "zonectl rejects out-of-zone data; named and kzonecheck load the zone and ignore it",
-        {"warn_zonectl"}),
-    ("bad", "uri_target_unquoted.zone"): (
-        "zonectl accepts an unquoted URI target; named requires the quotes (RFC 7553 4.5)",
-        {"bad_zonectl"}),
-    ("bad", "ns_below_dname.zone"): (
-        "zonectl only warns when a DNAME occludes an NS target; named rejects the zone",
-        {"bad_zonectl"}),
     ("bad", "quoted_string_newline.zone"): (
         "zonectl accepts a newline inside a quoted string; named, kzonecheck and ldns reject it",
         {"bad_zonectl"}),
@@ -247,6 +241,7 @@ def where(path, fields):
 def test_corpus_is_not_empty():
     count = lambda kind: len(list((ZONES / kind).glob("*.zone")))
     assert count("good") >= 10 and count("bad") >= 30 and count("warn") >= 1
+    assert count("stricter") >= 1
 
 
 @pytest.mark.parametrize("path", corpus("bad"))
@@ -263,8 +258,8 @@ def test_bad_rejected_by_named(path):
     assert named.returncode != 0, f"named-compilezone accepts {path.name}: move it to warn/ or fix it"
 
 
-@pytest.mark.parametrize("path", corpus("bad", "bad_zonectl"))
-def test_bad_rejected_by_zonectl(path):
+def assert_zonectl_rejects(path):
+    """zonectl exits 1 with the `; expect:` error at the `; line:` position."""
     require_zonectl()
     fields = header(path)
     ours = zonectl_check(path)
@@ -279,6 +274,27 @@ def test_bad_rejected_by_zonectl(path):
         assert any(pos.search(l) for l in matching), (
             f"error for {fields['expect']!r} not at {fields.get('file', path.name)}:"
             f"{fields['line']}:\n{ours.stderr}")
+
+
+@pytest.mark.parametrize("path", corpus("bad", "bad_zonectl"))
+def test_bad_rejected_by_zonectl(path):
+    assert_zonectl_rejects(path)
+
+
+# --- stricter ----------------------------------------------------------------------
+
+@needs_named
+@pytest.mark.parametrize("path", corpus("stricter"))
+def test_stricter_accepted_by_named(path):
+    fields = header(path)
+    assert fields.get("why") and fields.get("expect"), "stricter file without '; why:' and '; expect:'"
+    named = named_load(path, os.devnull)
+    assert named.returncode == 0, f"named-compilezone rejects {path.name}: it belongs in bad/\n{named.stderr}"
+
+
+@pytest.mark.parametrize("path", corpus("stricter"))
+def test_stricter_rejected_by_zonectl(path):
+    assert_zonectl_rejects(path)
 
 
 # --- warn ------------------------------------------------------------------------
