@@ -26,7 +26,7 @@ const std::string_view kCheckZoneHelp =
     "      - exactly one SOA, at the apex, and NS records at the apex;\n"
     "      - no CNAME beside other data except DNSSEC records, at most one CNAME\n"
     "        per name (RFC 2181 section 10.1);\n"
-    "      - no data outside the zone;\n"
+    "      - no data outside the zone, and no NS target below a DNAME;\n"
     "    and warns about data occluded by a delegation or a DNAME, delegations\n"
     "    missing glue, in-zone NS targets without addresses, and RRsets whose\n"
     "    records have different TTLs (the first TTL is used, as BIND does).\n"
