@@ -1,6 +1,5 @@
 #include "dns/message_reader.hpp"
 
-#include <cstring>
 
 #include "dns/rdata.hpp"
 #include "dns/rdata_layout.hpp"
@@ -8,8 +7,6 @@
 namespace zoned::dns {
 
 namespace {
-
-constexpr std::size_t kMaxRdataSize = 65535;  // rdlength is 16 bits
 
 ParseError from_wire_error(WireError e) noexcept {
   switch (e) {
@@ -27,68 +24,6 @@ std::uint16_t rd16(std::span<const std::uint8_t> m, std::size_t p) noexcept {
 }
 std::uint32_t rd32(std::span<const std::uint8_t> m, std::size_t p) noexcept {
   return std::uint32_t{rd16(m, p)} << 16 | rd16(m, p + 2);
-}
-
-// Index of the last name in `layout` that may arrive compressed (RFC 3597
-// §4), or -1 when there is none.
-int last_compressed_name(const RdataLayout& layout) noexcept {
-  int last = -1;
-  for (std::size_t i = 0; i < layout.count; ++i) {
-    const Field k = layout.fields[i].kind;
-    if (k == Field::NameCompress || k == Field::NameDecompress) last = static_cast<int>(i);
-  }
-  return last;
-}
-
-constexpr std::size_t kBadField = static_cast<std::size_t>(-1);
-
-// Length of a field that precedes a compressible name. In every layout these
-// are small fixed fields or character-strings; rdata_check() judges the rest.
-std::size_t leading_field_length(const FieldSpec& spec, std::span<const std::uint8_t> rem) noexcept {
-  auto fixed = [&](std::size_t n) { return rem.size() >= n ? n : kBadField; };
-  switch (spec.kind) {
-    case Field::U8: case Field::Algorithm: case Field::CertAlgorithm: return fixed(1);
-    case Field::U16: case Field::Type: case Field::CertType: return fixed(2);
-    case Field::U32: case Field::Time: case Field::Ttl: case Field::IPv4: return fixed(4);
-    case Field::CharString: return rem.empty() ? kBadField : fixed(1u + rem[0]);
-    default: return kBadField;
-  }
-}
-
-// Decompresses rdata into a per-thread scratch buffer (static TLS, never the
-// heap) and hands the result to rdata_check(), so the rules stay in rdata.cpp.
-WireError check_compressed_rdata(RRType type, const RdataLayout& layout, int last_name,
-                                 std::span<const std::uint8_t> message, std::size_t pos,
-                                 std::size_t end) noexcept {
-  thread_local std::array<std::uint8_t, kMaxRdataSize> scratch;
-  std::size_t n = 0;
-  // A name may point anywhere before itself, but its own bytes must stay inside
-  // the rdata: decode against the message cut at the rdata's end.
-  const auto upto = message.first(end);
-  for (int i = 0; i <= last_name; ++i) {
-    const FieldSpec& spec = layout.fields[static_cast<std::size_t>(i)];
-    if (spec.kind == Field::NameCompress || spec.kind == Field::NameDecompress) {
-      Name name;
-      if (const WireError e = Name::from_wire(upto, pos, name); e != WireError::Ok) {
-        return e == WireError::Truncated ? WireError::BadRdata : e;
-      }
-      if (name.wire_length() > scratch.size() - n) return WireError::TooLarge;
-      std::memcpy(scratch.data() + n, name.wire().data(), name.wire_length());
-      n += name.wire_length();
-      continue;
-    }
-    const std::size_t len = leading_field_length(spec, message.subspan(pos, end - pos));
-    if (len == kBadField) return WireError::BadRdata;
-    if (len > scratch.size() - n) return WireError::TooLarge;
-    std::memcpy(scratch.data() + n, message.data() + pos, len);
-    pos += len;
-    n += len;
-  }
-  // Fields after the last compressible name are never compressed: copy them as they are.
-  if (end - pos > scratch.size() - n) return WireError::TooLarge;
-  std::memcpy(scratch.data() + n, message.data() + pos, end - pos);
-  n += end - pos;
-  return rdata_check(type, std::span<const std::uint8_t>(scratch.data(), n));
 }
 
 // RFC 6891 §6.1.2: OPT rdata is a sequence of {code, length, data}.
@@ -154,18 +89,6 @@ bool skip_name(std::span<const std::uint8_t> message, std::size_t& pos) noexcept
   return false;
 }
 
-WireError check_message_rdata(RRType type, std::span<const std::uint8_t> message,
-                              std::size_t pos, std::uint16_t rdlength) noexcept {
-  if (pos > message.size() || message.size() - pos < rdlength) return WireError::Truncated;
-  const RdataLayout* layout = rdata_layout(type);
-  if (layout != nullptr) {
-    if (const int last = last_compressed_name(*layout); last >= 0) {
-      return check_compressed_rdata(type, *layout, last, message, pos, pos + rdlength);
-    }
-  }
-  // No compression allowed in this type: check the bytes as they are.
-  return rdata_check(type, message.subspan(pos, rdlength));
-}
 
 WireError MessageReader::question_name(Name& out) const noexcept {
   if (!has_question()) return WireError::CountMismatch;
@@ -224,7 +147,7 @@ ParseError MessageReader::parse_rr(std::size_t& pos, Section s, bool last_in_mes
     tsig_pos_ = owner_pos;
   } else if (rdlength == 0 && (rclass == RRClass::ANY || rclass == RRClass::NONE)) {
     // RFC 2136 §2.4, §2.5: UPDATE prerequisites and deletions carry no rdata.
-  } else if (const WireError e = check_message_rdata(type, msg_, pos, rdlength); e != WireError::Ok) {
+  } else if (const WireError e = rdata_check_in_message(type, msg_, pos, rdlength); e != WireError::Ok) {
     return e == WireError::Truncated ? ParseError::Truncated : ParseError::BadRdata;
   }
   pos += rdlength;

@@ -145,13 +145,6 @@ class MessageReader {
   bool parsed_ = false;
 };
 
-// Checks rdata as it sits in a message (names possibly compressed where RFC
-// 3597 §4 allows it) without allocating: types whose layout has a compressible
-// name are decompressed into a 64 KiB thread_local buffer, then all types go
-// through rdata_check(), the one place that knows the rdata rules.
-[[nodiscard]] WireError check_message_rdata(RRType type, std::span<const std::uint8_t> message,
-                                            std::size_t pos, std::uint16_t rdlength) noexcept;
-
 // Moves `pos` past a name that is known to be valid (no bounds re-check of content).
 [[nodiscard]] bool skip_name(std::span<const std::uint8_t> message, std::size_t& pos) noexcept;
 

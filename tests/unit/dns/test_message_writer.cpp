@@ -192,11 +192,18 @@ TEST_CASE("message writer: a buffer smaller than the header fails cleanly") {
 }
 
 TEST_CASE("message writer: full compression table still writes correct names") {
+  // Built with += : GCC 12 warns falsely (-Wrestrict, bug 105329) on "h" + string.
+  auto owner_text = [](int i) {
+    std::string s = "h";
+    s += std::to_string(i);
+    s += ".example.com.";
+    return s;
+  };
   std::vector<std::uint8_t> buf(65535);
   MessageWriter w(buf);
   REQUIRE(w.add_question(N("example.com."), RRType::A, RRClass::IN));
   for (int i = 0; i < 300; ++i) {
-    auto owner = Name::parse("h" + std::to_string(i) + ".example.com.");
+    auto owner = Name::parse(owner_text(i));
     REQUIRE(owner.ok());
     REQUIRE(w.add_rr(Section::Answer, *owner, RRType::A, RRClass::IN, 1, kA1));
   }
@@ -206,7 +213,7 @@ TEST_CASE("message writer: full compression table still writes correct names") {
   for (const RRView& rr : r.section(Section::Answer)) {
     Name o;
     REQUIRE(r.owner_name(rr, o) == WireError::Ok);
-    CHECK(o.to_text() == "h" + std::to_string(i++) + ".example.com.");
+    CHECK(o.to_text() == owner_text(i++));
   }
   CHECK(i == 300);
 }
