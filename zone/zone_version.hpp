@@ -1,0 +1,139 @@
+#pragma once
+// ZoneVersion: one immutable version of a zone, ready for answering. Built off
+// the query path (from a RecordList, or from a previous version plus a Diff),
+// then published; after that nothing in it changes, so any number of threads
+// read it without locks.
+//
+// Layout. Every node (an owner with data) lives in a page of up to
+// kNodesPerPage nodes kept in canonical order (RFC 4034 §6.1); the version
+// holds a small table of shared, immutable pages. Applying a diff copies the
+// page table and only the pages it touches, and shares the rest (and their
+// rdata) with the previous version: a 1-record change to a 1M-record zone
+// copies a few kilobytes, not the zone.
+//
+// Empty non-terminals are not stored: a name is an empty non-terminal when it
+// has no node but its canonical successor is below it (all descendants of a
+// name follow it directly in canonical order).
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <span>
+#include <vector>
+
+#include "dns/name.hpp"
+#include "dns/rrtype.hpp"
+
+namespace zoned::zone {
+
+class RecordList;
+
+// An RRset as stored: `count` records, each a 16-bit big-endian length then
+// the rdata, uncompressed, canonically sorted and without duplicates.
+struct RRset {
+  dns::RRType type{};
+  std::uint16_t count = 0;
+  std::uint32_t ttl = 0;
+  std::span<const std::uint8_t> data;  // count x (u16 length, rdata)
+  const RRset* rrsigs = nullptr;       // the RRSIGs covering this type, if any
+
+  // Calls fn(std::span<const std::uint8_t> rdata) for each record in order.
+  template <class Fn>
+  void for_each_rdata(Fn&& fn) const {
+    std::size_t pos = 0;
+    for (std::uint16_t i = 0; i < count; ++i) {
+      const std::size_t len = std::size_t{data[pos]} << 8 | data[pos + 1];
+      fn(data.subspan(pos + 2, len));
+      pos += 2 + len;
+    }
+  }
+};
+
+// Node flags, precomputed when the version is built (STYLE.md "zone::Node").
+namespace node_flag {
+inline constexpr std::uint16_t kApex = 1u << 0;
+inline constexpr std::uint16_t kDelegation = 1u << 1;  // NS below the apex: a zone cut
+inline constexpr std::uint16_t kOccluded = 1u << 2;    // at or below a cut / below a DNAME: never answered from
+inline constexpr std::uint16_t kHasDname = 1u << 3;
+inline constexpr std::uint16_t kHasCname = 1u << 4;
+inline constexpr std::uint16_t kWildcard = 1u << 5;    // owner's leftmost label is '*'
+}  // namespace node_flag
+
+struct Node {
+  std::span<const std::uint8_t> owner;  // wire form, lowercased
+  std::span<const std::uint8_t> key;    // RecordList::make_key() form: byte order = canonical order
+  std::span<const RRset> rrsets;        // sorted by type; RRSIG sets are reached through RRset::rrsigs
+  std::uint16_t flags = 0;
+
+  [[nodiscard]] const RRset* find(dns::RRType type) const noexcept;  // a linear scan: nodes hold few types
+  [[nodiscard]] bool has(std::uint16_t flag) const noexcept { return (flags & flag) != 0; }
+  [[nodiscard]] dns::Name owner_name() const;  // for logs and tests, not the query path
+};
+
+class ZoneVersion {
+ public:
+  static constexpr std::size_t kNodesPerPage = 256;
+
+  // Builds a version from a sorted RecordList (RecordList::sort()) that
+  // passed check_zone(). Records outside `origin` must not be present.
+  [[nodiscard]] static std::unique_ptr<const ZoneVersion> build(const RecordList& records,
+                                                                const dns::Name& origin);
+
+  [[nodiscard]] const dns::Name& origin() const noexcept { return origin_; }
+  [[nodiscard]] const Node& apex() const noexcept;
+  [[nodiscard]] std::uint32_t serial() const noexcept { return serial_; }
+  // The SOA to put in negative answers: TTL = min(SOA TTL, SOA MINIMUM), RFC 2308 §3.
+  [[nodiscard]] const RRset& negative_soa() const noexcept { return negative_soa_; }
+  [[nodiscard]] std::size_t node_count() const noexcept { return node_count_; }
+  [[nodiscard]] std::size_t record_count() const noexcept { return record_count_; }
+
+  // Position of a node in canonical order (stable only within this version).
+  struct Position {
+    std::uint32_t page = 0;
+    std::uint32_t index = 0;
+  };
+
+  // The node whose key equals `key`, or nullptr. Allocation-free.
+  [[nodiscard]] const Node* find(std::span<const std::uint8_t> key) const noexcept;
+  // The last node whose key is <= `key` (its canonical predecessor or itself),
+  // and the first node whose key is > `key`; either may be absent.
+  struct Neighbours {
+    const Node* at_or_before = nullptr;
+    const Node* after = nullptr;
+  };
+  [[nodiscard]] Neighbours neighbours(std::span<const std::uint8_t> key) const noexcept;
+
+  // One page of nodes and the storage their spans point into. Immutable once
+  // built; shared between versions through shared_ptr.
+  struct Page {
+    std::vector<Node> nodes;          // canonical order
+    std::vector<RRset> rrsets;        // Node::rrsets and RRset::rrsigs point here
+    std::vector<std::uint8_t> bytes;  // owners, keys and rdata of these nodes
+  };
+
+  ZoneVersion(const ZoneVersion&) = delete;
+  ZoneVersion& operator=(const ZoneVersion&) = delete;
+
+  // Canonical-order iteration (NSEC chains, dumps, diffs).
+  template <class Fn>
+  void for_each_node(Fn&& fn) const {
+    for (const auto& page : pages_) {
+      for (const Node& n : page->nodes) fn(n);
+    }
+  }
+
+ private:
+  ZoneVersion() = default;
+
+  dns::Name origin_;
+  std::vector<std::shared_ptr<const Page>> pages_;  // shared with other versions
+  std::vector<std::span<const std::uint8_t>> page_first_keys_;  // binary search over pages
+  RRset negative_soa_;
+  std::vector<std::uint8_t> negative_soa_data_;
+  std::uint32_t serial_ = 0;
+  std::size_t node_count_ = 0;
+  std::size_t record_count_ = 0;
+  Position apex_;
+};
+
+}  // namespace zoned::zone
