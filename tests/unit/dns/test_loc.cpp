@@ -4,38 +4,24 @@
 #include <string_view>
 #include <vector>
 
-#include "dns/encoding.hpp"
 #include "dns/rdata_loc.hpp"
+#include "rdata_text_util.hpp"
 
 using namespace zoned::dns;
+using namespace zoned::dns::test;
 
 namespace {
 
-std::vector<TextToken> loc_tokens(std::string_view text) {
-  std::vector<TextToken> out;
-  std::size_t pos = 0;
-  while (pos < text.size()) {
-    while (pos < text.size() && text[pos] == ' ') ++pos;
-    const std::size_t start = pos;
-    while (pos < text.size() && text[pos] != ' ') ++pos;
-    if (pos > start) out.push_back({text.substr(start, pos - start), false});
-  }
-  return out;
-}
-
 // Hex wire of LOC text, or "error@<token>".
 std::string loc_wire(std::string_view text) {
-  auto tokens = loc_tokens(text);
+  auto tokens = text_tokens(text);
   std::vector<std::uint8_t> out;
   if (auto err = loc::from_text(tokens, out)) return "error@" + std::to_string(err->token);
-  std::string hex;
-  hex_encode(out, hex);
-  return hex;
+  return to_hex(out);
 }
 
 std::string loc_text(std::string_view hex) {
-  std::vector<std::uint8_t> wire;
-  REQUIRE(hex_decode(hex, wire));
+  const auto wire = from_hex(hex);
   REQUIRE(loc::check(wire) == WireError::Ok);
   std::string out;
   loc::to_text(wire, out);
@@ -106,9 +92,7 @@ TEST_CASE("loc: malformed text is refused at the right token") {
 
 TEST_CASE("loc: check refuses bad wire") {
   auto check_hex = [](std::string_view hex) {
-    std::vector<std::uint8_t> wire;
-    REQUIRE(hex_decode(hex, wire));
-    return loc::check(wire);
+    return loc::check(from_hex(hex));
   };
   CHECK(check_hex("00121613800000008000000000989680") == WireError::Ok);
   CHECK(check_hex("001216138000000080000000009896") == WireError::Truncated);

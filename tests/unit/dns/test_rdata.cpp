@@ -4,60 +4,25 @@
 
 #include <algorithm>
 #include <array>
-#include <cctype>
 #include <string>
 #include <vector>
 
-#include "dns/encoding.hpp"
 #include "dns/rdata.hpp"
 #include "dns/rdata_layout.hpp"
+#include "rdata_text_util.hpp"
 
 using namespace zoned::dns;
+using namespace zoned::dns::test;
 
 namespace {
-
-// Splits presentation rdata into tokens the way the master-file tokenizer
-// does for these simple samples: whitespace separates, "..." is one token.
-std::vector<TextToken> tokenize(std::string_view s) {
-  std::vector<TextToken> out;
-  std::size_t i = 0;
-  while (i < s.size()) {
-    if (s[i] == ' ') { ++i; continue; }
-    if (s[i] == '"') {
-      std::size_t j = i + 1;
-      while (j < s.size() && s[j] != '"') j += (s[j] == '\\') ? 2 : 1;
-      out.push_back({s.substr(i + 1, j - i - 1), true});
-      i = j + 1;
-    } else {
-      std::size_t j = i;
-      while (j < s.size() && s[j] != ' ') j += (s[j] == '\\') ? 2 : 1;
-      out.push_back({s.substr(i, j - i), false});
-      i = j;
-    }
-  }
-  return out;
-}
 
 const Name& origin() {
   static const Name o = Name::parse("example.").value();
   return o;
 }
 
-std::vector<std::uint8_t> from_hex(std::string_view h) {
-  std::vector<std::uint8_t> out;
-  REQUIRE(hex_decode(h, out));
-  return out;
-}
-
-std::string to_hex(std::span<const std::uint8_t> b) {
-  std::string s;
-  hex_encode(b, s);
-  for (auto& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return s;
-}
-
 std::vector<std::uint8_t> parse_ok(RRType t, std::string_view text) {
-  auto tokens = tokenize(text);
+  auto tokens = text_tokens(text);
   std::vector<std::uint8_t> wire;
   auto err = rdata_from_text(t, tokens, origin(), wire);
   INFO(type_to_text(t), " ", text, " -> ", (err ? err->message : std::string("ok")));
@@ -66,7 +31,7 @@ std::vector<std::uint8_t> parse_ok(RRType t, std::string_view text) {
 }
 
 std::optional<RdataTextError> parse_err(RRType t, std::string_view text) {
-  auto tokens = tokenize(text);
+  auto tokens = text_tokens(text);
   std::vector<std::uint8_t> wire;
   return rdata_from_text(t, tokens, origin(), wire);
 }
@@ -231,11 +196,11 @@ TEST_CASE("rdata: text to wire to text for every sample") {
     std::string input = s.input;
     CAPTURE(input);
     auto wire = parse_ok(s.type, s.input);
-    CHECK(to_hex(wire) == s.wire_hex);
+    CHECK(to_hex_lower(wire) == s.wire_hex);
     CHECK(rdata_check(s.type, wire) == WireError::Ok);
     CHECK(print(s.type, wire) == s.output);
     // Printed text parses back to the same bytes.
-    CHECK(to_hex(parse_ok(s.type, s.output)) == s.wire_hex);
+    CHECK(to_hex_lower(parse_ok(s.type, s.output)) == s.wire_hex);
     // The message path yields the same bytes from uncompressed input.
     auto expected = from_hex(s.wire_hex);
     std::vector<std::uint8_t> copied;
@@ -247,7 +212,7 @@ TEST_CASE("rdata: text to wire to text for every sample") {
 
 TEST_CASE("rdata: RFC 3597 generic form for known types is checked") {
   auto w = parse_ok(RRType::A, "\\# 4 0a000001");
-  CHECK(to_hex(w) == "0a000001");
+  CHECK(to_hex_lower(w) == "0a000001");
   CHECK(print(RRType::A, w) == "10.0.0.1");
   CHECK(parse_err(RRType::A, "\\# 3 0a0000"));                 // wrong length for A
   CHECK(parse_err(RRType::A, "\\# 5 0a000001"));               // length mismatch
@@ -432,7 +397,7 @@ TEST_CASE("rdata: decompression from messages follows RFC 3597 section 4") {
   std::vector<std::uint8_t> out;
   REQUIRE(rdata_from_message(RRType::MX, msg, rdata_at, static_cast<std::uint16_t>(mx.size()), out) ==
           WireError::Ok);
-  CHECK(to_hex(out) == "000a046d61696c076578616d706c6500");
+  CHECK(to_hex_lower(out) == "000a046d61696c076578616d706c6500");
 
   // SRV may arrive compressed (leniency, like Knot).
   msg.resize(rdata_at);
@@ -441,7 +406,7 @@ TEST_CASE("rdata: decompression from messages follows RFC 3597 section 4") {
   out.clear();
   REQUIRE(rdata_from_message(RRType::SRV, msg, rdata_at, static_cast<std::uint16_t>(srv.size()), out) ==
           WireError::Ok);
-  CHECK(to_hex(out) == "0000000513c403736970076578616d706c6500");
+  CHECK(to_hex_lower(out) == "0000000513c403736970076578616d706c6500");
 
   // RRSIG's signer and NSEC's next name must not be compressed.
   msg.resize(rdata_at);

@@ -7,27 +7,12 @@
 #include <vector>
 
 #include "dns/rdata.hpp"
+#include "rdata_text_util.hpp"
 
 using namespace zoned::dns;
+using namespace zoned::dns::test;
 
 namespace {
-
-// Splits printed rdata into tokens: whitespace separates, "..." is one token
-// with escapes kept raw (enough for rdata_to_text output).
-std::vector<TextToken> tokenize(std::string_view s) {
-  std::vector<TextToken> out;
-  std::size_t i = 0;
-  while (i < s.size()) {
-    if (s[i] == ' ') { ++i; continue; }
-    bool quoted = s[i] == '"';
-    std::size_t j = quoted ? i + 1 : i;
-    std::size_t start = j;
-    while (j < s.size() && (quoted ? s[j] != '"' : s[j] != ' ')) j += (s[j] == '\\') ? 2 : 1;
-    out.push_back({s.substr(start, j - start), quoted});
-    i = quoted ? j + 1 : j;
-  }
-  return out;
-}
 
 const std::uint16_t kTypes[] = {259, 31, 56, 57, 58, 261, 11, 22, 30, 38, 42, 55, 260, 29, 64, 65, 1,  2,  3,  4,  5,  6,  7,  8,  9,  12, 13, 14, 15, 16, 17,
                                 18, 19, 20, 21, 24, 25, 26, 27, 28, 33, 35, 36, 37, 39, 43,
@@ -61,7 +46,7 @@ TEST_CASE("rdata fuzz: random rdata is rejected or round-trips exactly") {
       ++accepted;
       std::string text;
       rdata_to_text(type, rdata, text);
-      auto tokens = tokenize(text);
+      auto tokens = text_tokens(text);
       std::vector<std::uint8_t> back;
       auto err = rdata_from_text(type, tokens, origin, back);
       INFO(type_to_text(type), " ", text);
@@ -80,7 +65,7 @@ TEST_CASE("rdata fuzz: random rdata is rejected or round-trips exactly") {
       std::string generic;
       rdata_to_generic_text(rdata, generic);
       back.clear();
-      REQUIRE(!rdata_from_text(type, tokenize(generic), origin, back));
+      REQUIRE(!rdata_from_text(type, text_tokens(generic), origin, back));
       CHECK(back == rdata);
     }
   }

@@ -7,40 +7,26 @@
 
 #include "dns/encoding.hpp"
 #include "dns/rdata.hpp"
+#include "rdata_text_util.hpp"
 
 using namespace zoned::dns;
+using namespace zoned::dns::test;
 
 namespace {
-
-std::vector<TextToken> split(std::string_view s) {
-  std::vector<TextToken> out;
-  std::size_t i = 0;
-  while (i < s.size()) {
-    if (s[i] == ' ') { ++i; continue; }
-    std::size_t j = s.find(' ', i);
-    if (j == std::string_view::npos) j = s.size();
-    out.push_back({s.substr(i, j - i), false});
-    i = j;
-  }
-  return out;
-}
 
 std::string hex_of(RRType t, std::string_view text) {
   static const Name origin = Name::parse("example.").value();
   std::vector<std::uint8_t> wire;
-  auto tokens = split(text);
+  auto tokens = text_tokens(text);
   auto err = rdata_from_text(t, tokens, origin, wire);
   INFO(text, " -> ", err ? err->message : std::string("ok"));
   REQUIRE(!err);
   CHECK(rdata_check(t, wire) == WireError::Ok);
-  std::string h;
-  hex_encode(wire, h);
-  return h;
+  return to_hex(wire);
 }
 
 std::string text_of(RRType t, std::string_view hex) {
-  std::vector<std::uint8_t> wire;
-  REQUIRE(hex_decode(hex, wire));
+  const auto wire = from_hex(hex);
   std::string s;
   rdata_to_text(t, wire, s);
   return s;

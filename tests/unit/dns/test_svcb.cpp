@@ -4,45 +4,17 @@
 #include <string_view>
 #include <vector>
 
-#include "dns/encoding.hpp"
 #include "dns/rdata_svcb.hpp"
+#include "rdata_text_util.hpp"
 
 using namespace zoned::dns;
+using namespace zoned::dns::test;
 
 namespace {
 
-// Splits like the master-file tokenizer: whitespace separates tokens, a token
-// that starts with a quote is a quoted token (quotes stripped), and a quoted
-// part inside a token (alpn="h2 x") stays in the token with its quotes.
-std::vector<TextToken> svcb_tokens(std::string_view text) {
-  std::vector<TextToken> out;
-  std::size_t pos = 0;
-  while (true) {
-    while (pos < text.size() && text[pos] == ' ') ++pos;
-    if (pos >= text.size()) return out;
-    const bool quoted = text[pos] == '"';
-    if (quoted) ++pos;
-    const std::size_t start = pos;
-    bool in_quotes = quoted;
-    while (pos < text.size()) {
-      const char c = text[pos];
-      if (c == '\\' && pos + 1 < text.size()) { pos += 2; continue; }
-      if (c == '"') {
-        if (quoted) break;
-        in_quotes = !in_quotes;
-      } else if (c == ' ' && !in_quotes) {
-        break;
-      }
-      ++pos;
-    }
-    out.push_back({text.substr(start, pos - start), quoted});
-    if (quoted && pos < text.size()) ++pos;
-  }
-}
-
 // Hex of the params wire, or "error@<token>".
 std::string svcb_wire(std::string_view text) {
-  auto tokens = svcb_tokens(text);
+  auto tokens = text_tokens(text);
   std::vector<std::uint8_t> out = {0xAA};  // the caller's rdata so far must be kept
   if (auto err = svcb::params_from_text(tokens, out)) {
     CHECK(!err->message.empty());
@@ -51,27 +23,19 @@ std::string svcb_wire(std::string_view text) {
   CHECK(out.front() == 0xAA);
   std::vector<std::uint8_t> params(out.begin() + 1, out.end());
   CHECK(svcb::params_check(params) == WireError::Ok);
-  std::string hex;
-  hex_encode(params, hex);
-  return hex;
-}
-
-std::vector<std::uint8_t> from_hex(std::string_view hex) {
-  std::vector<std::uint8_t> out;
-  REQUIRE(hex_decode(hex, out));
-  return out;
+  return to_hex(params);
 }
 
 // Text -> wire -> text.
 std::string svcb_text(std::string_view text) {
-  auto tokens = svcb_tokens(text);
+  auto tokens = text_tokens(text);
   std::vector<std::uint8_t> wire;
   auto err = svcb::params_from_text(tokens, wire);
   REQUIRE_MESSAGE(!err, text);
   std::string out;
   svcb::params_to_text(wire, out);
   // What we print must read back as the same wire.
-  auto tokens2 = svcb_tokens(out);
+  auto tokens2 = text_tokens(out);
   std::vector<std::uint8_t> wire2;
   CHECK_FALSE(svcb::params_from_text(tokens2, wire2));
   CHECK(wire2 == wire);
