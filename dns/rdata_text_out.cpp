@@ -113,6 +113,23 @@ void append_name(std::string& out, std::span<const std::uint8_t> wire) {
   if (Name::from_uncompressed(wire, n)) n.append_text(out);
 }
 
+// Prints the numbers of the set bits of a WKS or NXT bitmap, bit 0 being the
+// most significant bit of the first octet (RFC 1035 §3.4.2, RFC 2535 §5.2),
+// space-separated, each with `append_item`. False when no bit is set.
+template <typename AppendItem>
+bool append_set_bits(std::string& out, std::span<const std::uint8_t> b, AppendItem append_item) {
+  bool first = true;
+  for (std::size_t i = 0; i < b.size(); ++i) {
+    for (unsigned bit = 0; bit < 8; ++bit) {
+      if ((b[i] & (0x80u >> bit)) == 0) continue;
+      if (!first) out.push_back(' ');
+      first = false;
+      append_item(out, i * 8 + bit);
+    }
+  }
+  return !first;
+}
+
 // Appends one field's text (without a leading separator). Returns false if
 // the field prints nothing (empty optional part, empty bitmap).
 bool field_to_text(Field k, std::span<const std::uint8_t> b, Head head,
@@ -199,18 +216,10 @@ bool field_to_text(Field k, std::span<const std::uint8_t> b, Head head,
       }
       return true;
     }
-    case Field::NxtBitmap: {
-      bool first = true;
-      for (std::size_t i = 0; i < b.size(); ++i) {
-        for (unsigned bit = 0; bit < 8; ++bit) {
-          if ((b[i] & (0x80u >> bit)) == 0) continue;
-          if (!first) out.push_back(' ');
-          first = false;
-          append_type(out, static_cast<std::uint16_t>(i * 8 + bit));
-        }
-      }
-      return !first;
-    }
+    case Field::NxtBitmap:
+      return append_set_bits(out, b, [](std::string& o, std::size_t type) {
+        append_type(o, static_cast<std::uint16_t>(type));
+      });
     case Field::A6Suffix: {
       std::array<std::uint8_t, 16> addr{};
       std::copy(b.begin(), b.end(), addr.end() - static_cast<std::ptrdiff_t>(b.size()));
@@ -221,18 +230,8 @@ bool field_to_text(Field k, std::span<const std::uint8_t> b, Head head,
       append_name(out, b);
       return true;
     case Field::WksProtocol: append_uint(out, b[0]); return true;
-    case Field::WksBitmap: {
-      bool first = true;
-      for (std::size_t i = 0; i < b.size(); ++i) {
-        for (unsigned bit = 0; bit < 8; ++bit) {
-          if ((b[i] & (0x80u >> bit)) == 0) continue;
-          if (!first) out.push_back(' ');
-          first = false;
-          append_uint(out, i * 8 + bit);
-        }
-      }
-      return !first;
-    }
+    case Field::WksBitmap:
+      return append_set_bits(out, b, [](std::string& o, std::size_t port) { append_uint(o, port); });
     case Field::AplItems: {
       std::size_t pos = 0;
       while (pos < b.size()) {

@@ -1,5 +1,7 @@
 #include "zone/zone_dump.hpp"
 
+#include <string_view>
+
 #include "dns/rdata.hpp"
 
 namespace zoned::zone {
@@ -65,31 +67,37 @@ class DumpWriter {
   std::size_t owner_index_ = SIZE_MAX;
 };
 
+// Hands the dump to `sink` chunk by chunk; stops early, returning false, when
+// `sink` returns false.
+template <typename Sink>
+[[nodiscard]] bool for_each_chunk(const RecordList& records, Sink sink) {
+  // next_chunk() stops at kFlushBytes per call: fill a chunk, then hand it on.
+  DumpWriter w(records);
+  std::string chunk;
+  bool more = true;
+  while (more) {
+    chunk.clear();
+    more = w.next_chunk(chunk);
+    if (!sink(std::string_view(chunk))) return false;
+  }
+  return true;
+}
+
 }  // namespace
 
 void dump_zone(const RecordList& records, std::string& out) {
-  // next_chunk() stops at kFlushBytes per call: fill a chunk, then append it
-  // (appending to `out` directly would stop making progress past 64 KiB).
-  DumpWriter w(records);
-  std::string chunk;
-  bool more = true;
-  while (more) {
-    chunk.clear();
-    more = w.next_chunk(chunk);
+  // Appending to `out` directly would stop making progress past kFlushBytes.
+  static_cast<void>(for_each_chunk(records, [&out](std::string_view chunk) {
     out += chunk;
-  }
+    return true;  // appending cannot fail
+  }));
 }
 
 bool dump_zone(const RecordList& records, std::FILE* f) {
-  DumpWriter w(records);
-  std::string chunk;
-  bool more = true;
-  while (more) {
-    chunk.clear();
-    more = w.next_chunk(chunk);
-    if (std::fwrite(chunk.data(), 1, chunk.size(), f) != chunk.size()) return false;
-  }
-  return std::fflush(f) == 0;
+  const bool written = for_each_chunk(records, [f](std::string_view chunk) {
+    return std::fwrite(chunk.data(), 1, chunk.size(), f) == chunk.size();
+  });
+  return written && std::fflush(f) == 0;
 }
 
 }  // namespace zoned::zone

@@ -11,11 +11,7 @@
 
 using namespace zoned;
 using namespace zoned::zone;
-using zoned::zone::test::count;
-using zoned::zone::test::find_diag;
-using zoned::zone::test::kApex;
-using zoned::zone::test::name;
-using zoned::zone::test::parse;
+using namespace zoned::zone::test;
 
 namespace {
 

@@ -1,5 +1,6 @@
 #pragma once
 // Helpers for the zone tests: parse text into a RecordList, find diagnostics.
+// Test files use them unqualified (`using namespace zoned::zone::test;`).
 #include <string>
 #include <string_view>
 #include <vector>
