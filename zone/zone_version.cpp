@@ -1,0 +1,288 @@
+// ZoneVersion::build and the allocation-free node search (zone_version.hpp).
+#include "zone/zone_version.hpp"
+
+#include <algorithm>
+#include <cassert>
+#include <cstring>
+
+#include "zone/record_list.hpp"
+
+namespace zoned::zone {
+
+namespace {
+
+constexpr std::uint16_t kRrsig = 46;        // RFC 4034 §3
+constexpr std::size_t kSoaTailLength = 20;  // serial, refresh, retry, expire, minimum (RFC 1035 §3.3.13)
+
+std::uint32_t read_u32(std::span<const std::uint8_t> b, std::size_t pos) {
+  return std::uint32_t{b[pos]} << 24 | std::uint32_t{b[pos + 1]} << 16 |
+         std::uint32_t{b[pos + 2]} << 8 | std::uint32_t{b[pos + 3]};
+}
+
+std::uint16_t covered_type(std::span<const std::uint8_t> rrsig_rdata) {
+  // RFC 4034 §3.1.1: the first field of RRSIG rdata is the type covered.
+  if (rrsig_rdata.size() < 2) return 0;
+  return static_cast<std::uint16_t>(rrsig_rdata[0] << 8 | rrsig_rdata[1]);
+}
+
+bool key_less(std::span<const std::uint8_t> a, std::span<const std::uint8_t> b) {
+  return std::lexicographical_compare(a.begin(), a.end(), b.begin(), b.end());
+}
+
+// `key` names a node strictly below the node with key `ancestor`. Keys end
+// every label with a 0 byte that no escaped label byte can produce, so a byte
+// prefix is always a label-aligned ancestor.
+bool strictly_below(std::span<const std::uint8_t> key, std::span<const std::uint8_t> ancestor) {
+  return key.size() > ancestor.size() &&
+         std::equal(ancestor.begin(), ancestor.end(), key.begin());
+}
+
+// A run of records that becomes one stored RRset.
+struct Group {
+  std::uint16_t type = 0;     // for RRSIG groups: the covered type
+  bool rrsig = false;
+  bool orphan = false;        // RRSIG whose covered type has no RRset here
+  std::size_t begin = 0, end = 0;  // record indices
+};
+
+class PageBuilder {
+ public:
+  PageBuilder(const RecordList& rl, const std::vector<std::size_t>& node_starts, std::size_t first,
+              std::size_t last)
+      : rl_(rl), starts_(node_starts), first_(first), last_(last) {}
+
+  std::shared_ptr<ZoneVersion::Page> build(const std::vector<std::uint8_t>& origin_key) {
+    auto page = std::make_shared<ZoneVersion::Page>();
+    // Reserve upper bounds so that spans into the vectors stay valid.
+    std::size_t bytes = 0, sets = 0;
+    for (std::size_t n = first_; n < last_; ++n) {
+      const auto& r0 = rl_[starts_[n]];
+      bytes += rl_.owner_wire(r0).size() + rl_.owner_key(r0).size();
+      for (std::size_t i = starts_[n]; i < starts_[n + 1]; ++i) bytes += 2u + rl_[i].rdata_length;
+      sets += starts_[n + 1] - starts_[n] + 1;
+    }
+    page->bytes.reserve(bytes);
+    page->rrsets.reserve(sets);
+    page->nodes.reserve(last_ - first_);
+    for (std::size_t n = first_; n < last_; ++n) add_node(*page, starts_[n], starts_[n + 1], origin_key);
+    assert(page->bytes.size() <= bytes && page->rrsets.size() <= sets);
+    return page;
+  }
+
+ private:
+  std::span<const std::uint8_t> append(ZoneVersion::Page& page, std::span<const std::uint8_t> b) {
+    const std::size_t at = page.bytes.size();
+    page.bytes.insert(page.bytes.end(), b.begin(), b.end());
+    return {page.bytes.data() + at, b.size()};
+  }
+
+  RRset make_set(ZoneVersion::Page& page, dns::RRType type, std::size_t b, std::size_t e,
+                 const std::vector<Group>* orphans) {
+    RRset s;
+    s.type = type;
+    s.ttl = rl_[b].ttl;
+    const std::size_t at = page.bytes.size();
+    auto put = [&](std::size_t i) {
+      const auto& r = rl_[i];
+      page.bytes.push_back(static_cast<std::uint8_t>(r.rdata_length >> 8));
+      page.bytes.push_back(static_cast<std::uint8_t>(r.rdata_length));
+      const auto rd = rl_.rdata(r);
+      page.bytes.insert(page.bytes.end(), rd.begin(), rd.end());
+      ++s.count;
+    };
+    if (orphans != nullptr) {
+      for (const Group& g : *orphans)
+        if (g.orphan)
+          for (std::size_t i = g.begin; i < g.end; ++i) put(i);
+    } else {
+      for (std::size_t i = b; i < e; ++i) put(i);
+    }
+    s.data = {page.bytes.data() + at, page.bytes.size() - at};
+    return s;
+  }
+
+  void add_node(ZoneVersion::Page& page, std::size_t b, std::size_t e,
+                const std::vector<std::uint8_t>& origin_key) {
+    groups_.clear();
+    for (std::size_t i = b; i < e;) {
+      Group g;
+      g.begin = i;
+      g.rrsig = static_cast<std::uint16_t>(rl_[i].type) == kRrsig;
+      g.type = g.rrsig ? covered_type(rl_.rdata(rl_[i])) : static_cast<std::uint16_t>(rl_[i].type);
+      ++i;
+      while (i < e && rl_[i].type == rl_[g.begin].type &&
+             (!g.rrsig || rl_.same_covered(rl_[i], rl_[g.begin])))
+        ++i;
+      g.end = i;
+      groups_.push_back(g);
+    }
+    bool any_orphan = false;
+    for (Group& g : groups_) {
+      if (!g.rrsig) continue;
+      g.orphan = std::none_of(groups_.begin(), groups_.end(),
+                              [&](const Group& o) { return !o.rrsig && o.type == g.type; });
+      any_orphan |= g.orphan;
+    }
+
+    Node node;
+    const auto& r0 = rl_[b];
+    node.owner = append(page, rl_.owner_wire(r0));
+    node.key = append(page, rl_.owner_key(r0));
+    const bool apex = std::equal(node.key.begin(), node.key.end(), origin_key.begin(), origin_key.end());
+    if (apex) node.flags |= node_flag::kApex;
+    if (node.owner.size() >= 2 && node.owner[0] == 1 && node.owner[1] == '*')
+      node.flags |= node_flag::kWildcard;
+
+    // The node's own sets, sorted by type; the orphan RRSIGs (if any) as one
+    // set of type RRSIG at its place in type order.
+    const std::size_t first_set = page.rrsets.size();
+    bool orphan_done = !any_orphan;
+    for (const Group& g : groups_) {
+      if (g.rrsig) {
+        if (!orphan_done) {
+          page.rrsets.push_back(make_set(page, dns::RRType{kRrsig}, 0, 0, &groups_));
+          orphan_done = true;
+        }
+        continue;
+      }
+      page.rrsets.push_back(make_set(page, dns::RRType{g.type}, g.begin, g.end, nullptr));
+      if (g.type == static_cast<std::uint16_t>(dns::RRType::NS) && !apex)
+        node.flags |= node_flag::kDelegation;
+      if (g.type == static_cast<std::uint16_t>(dns::RRType::DNAME)) node.flags |= node_flag::kHasDname;
+      if (g.type == static_cast<std::uint16_t>(dns::RRType::CNAME)) node.flags |= node_flag::kHasCname;
+    }
+    const std::size_t own_end = page.rrsets.size();
+    // Covering RRSIG sets after the node's own sets, linked from the set they cover.
+    for (const Group& g : groups_) {
+      if (!g.rrsig || g.orphan) continue;
+      page.rrsets.push_back(make_set(page, dns::RRType{kRrsig}, g.begin, g.end, nullptr));
+      const RRset* sig = &page.rrsets.back();
+      for (std::size_t k = first_set; k < own_end; ++k)
+        if (static_cast<std::uint16_t>(page.rrsets[k].type) == g.type) page.rrsets[k].rrsigs = sig;
+    }
+    node.rrsets = {page.rrsets.data() + first_set, own_end - first_set};
+    page.nodes.push_back(node);
+  }
+
+  const RecordList& rl_;
+  const std::vector<std::size_t>& starts_;
+  std::size_t first_, last_;
+  std::vector<Group> groups_;
+};
+
+}  // namespace
+
+const RRset* Node::find(dns::RRType type) const noexcept {
+  for (const RRset& s : rrsets)
+    if (s.type == type) return &s;
+  return nullptr;
+}
+
+dns::Name Node::owner_name() const {
+  dns::Name n;
+  const bool ok = dns::Name::from_uncompressed(owner, n);
+  assert(ok);
+  (void)ok;
+  return n;
+}
+
+std::unique_ptr<const ZoneVersion> ZoneVersion::build(const RecordList& records,
+                                                      const dns::Name& origin) {
+  assert(records.sorted());
+  std::unique_ptr<ZoneVersion> v(new ZoneVersion());
+  v->origin_ = origin.lowercased();
+  v->record_count_ = records.size();
+  std::vector<std::uint8_t> origin_key;
+  RecordList::make_key(v->origin_.wire(), origin_key);
+
+  std::vector<std::size_t> starts;  // first record of each node, then records.size()
+  for (std::size_t i = 0; i < records.size(); ++i)
+    if (i == 0 || !records.same_owner(records[i - 1], records[i])) starts.push_back(i);
+  const std::size_t nodes = starts.size();
+  starts.push_back(records.size());
+  v->node_count_ = nodes;
+
+  for (std::size_t first = 0; first < nodes; first += kNodesPerPage) {
+    PageBuilder pb(records, starts, first, std::min(nodes, first + kNodesPerPage));
+    auto page = pb.build(origin_key);
+    v->page_first_keys_.push_back(page->nodes.front().key);
+    v->pages_.push_back(std::move(page));
+  }
+
+  // Occlusion (RFC 1034 §4.2.1 zone cuts, RFC 6672 §2.3 DNAME): descendants
+  // follow their ancestor directly in canonical order, so one pass that
+  // remembers the topmost open cut or DNAME owner suffices. Pages are still
+  // private here, so flags may be written.
+  std::span<const std::uint8_t> occluder;
+  bool open = false;
+  for (std::size_t p = 0; p < v->pages_.size(); ++p) {
+    auto& page = const_cast<Page&>(*v->pages_[p]);
+    for (std::size_t i = 0; i < page.nodes.size(); ++i) {
+      Node& n = page.nodes[i];
+      if (n.has(node_flag::kApex)) v->apex_ = {static_cast<std::uint32_t>(p), static_cast<std::uint32_t>(i)};
+      if (open && strictly_below(n.key, occluder)) {
+        n.flags |= node_flag::kOccluded;
+        continue;
+      }
+      open = n.has(node_flag::kDelegation) || n.has(node_flag::kHasDname);
+      if (open) occluder = n.key;
+    }
+  }
+
+  if (!v->pages_.empty()) {
+    const RRset* soa = v->apex().find(dns::RRType::SOA);
+    if (soa != nullptr && soa->count > 0) {
+      std::span<const std::uint8_t> rdata;
+      soa->for_each_rdata([&](std::span<const std::uint8_t> rd) { if (rdata.empty()) rdata = rd; });
+      if (rdata.size() >= kSoaTailLength) {
+        const std::size_t tail = rdata.size() - kSoaTailLength;
+        v->serial_ = read_u32(rdata, tail);
+        const std::uint32_t minimum = read_u32(rdata, tail + 16);
+        // RFC 2308 §3: negative TTL = min(SOA TTL, SOA MINIMUM).
+        v->negative_soa_data_.assign(soa->data.begin(), soa->data.begin() + 2 + static_cast<std::ptrdiff_t>(rdata.size()));
+        v->negative_soa_.type = dns::RRType::SOA;
+        v->negative_soa_.count = 1;
+        v->negative_soa_.ttl = std::min(soa->ttl, minimum);
+        v->negative_soa_.data = v->negative_soa_data_;
+        v->negative_soa_.rrsigs = soa->rrsigs;
+      }
+    }
+  }
+  return v;
+}
+
+const Node& ZoneVersion::apex() const noexcept { return pages_[apex_.page]->nodes[apex_.index]; }
+
+ZoneVersion::Neighbours ZoneVersion::neighbours(std::span<const std::uint8_t> key) const noexcept {
+  Neighbours out;
+  if (pages_.empty()) return out;
+  // The last page whose first key is <= key.
+  auto pit = std::upper_bound(page_first_keys_.begin(), page_first_keys_.end(), key,
+                              [](std::span<const std::uint8_t> k, std::span<const std::uint8_t> f) {
+                                return key_less(k, f);
+                              });
+  if (pit == page_first_keys_.begin()) {
+    out.after = &pages_.front()->nodes.front();
+    return out;
+  }
+  const std::size_t p = static_cast<std::size_t>(pit - page_first_keys_.begin()) - 1;
+  const auto& nodes = pages_[p]->nodes;
+  auto nit = std::upper_bound(nodes.begin(), nodes.end(), key,
+                              [](std::span<const std::uint8_t> k, const Node& n) { return key_less(k, n.key); });
+  // nit > begin: the page's first key is <= key.
+  out.at_or_before = &*(nit - 1);
+  if (nit != nodes.end()) {
+    out.after = &*nit;
+  } else if (p + 1 < pages_.size()) {
+    out.after = &pages_[p + 1]->nodes.front();
+  }
+  return out;
+}
+
+const Node* ZoneVersion::find(std::span<const std::uint8_t> key) const noexcept {
+  const Node* n = neighbours(key).at_or_before;
+  if (n != nullptr && std::equal(n->key.begin(), n->key.end(), key.begin(), key.end())) return n;
+  return nullptr;
+}
+
+}  // namespace zoned::zone
