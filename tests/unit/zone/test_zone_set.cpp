@@ -1,0 +1,295 @@
+// ZoneSet: longest-match zone lookup, DS redirection to the parent, atomic
+// publication with deferred reclamation, and a reader/writer stress test
+// (zone/zone_set.hpp).
+#include <doctest/doctest.h>
+
+#include <atomic>
+#include <cstdlib>
+#include <memory>
+#include <new>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "zone/record_list.hpp"
+#include "zone/zone_set.hpp"
+#include "zone_test_util.hpp"
+
+// Global operator new is replaced for the test_zone binary so that the lookup
+// test can check that find_zone allocates nothing (DESIGN.md "Threads": no
+// allocation on the query path). It counts only on a thread that switched
+// counting on, so other tests and threads are unaffected.
+namespace {
+thread_local bool t_count_allocations = false;
+thread_local long t_allocations = 0;
+void* counted_alloc(std::size_t n) {
+  if (t_count_allocations) ++t_allocations;
+  if (void* p = std::malloc(n == 0 ? 1 : n)) return p;
+  throw std::bad_alloc();
+}
+}  // namespace
+
+void* operator new(std::size_t n) { return counted_alloc(n); }
+void* operator new[](std::size_t n) { return counted_alloc(n); }
+void* operator new(std::size_t n, const std::nothrow_t&) noexcept {
+  if (t_count_allocations) ++t_allocations;
+  return std::malloc(n == 0 ? 1 : n);
+}
+void* operator new[](std::size_t n, const std::nothrow_t& tag) noexcept { return operator new(n, tag); }
+void operator delete(void* p) noexcept { std::free(p); }
+void operator delete[](void* p) noexcept { std::free(p); }
+void operator delete(void* p, std::size_t) noexcept { std::free(p); }
+void operator delete[](void* p, std::size_t) noexcept { std::free(p); }
+void operator delete(void* p, const std::nothrow_t&) noexcept { std::free(p); }
+void operator delete[](void* p, const std::nothrow_t&) noexcept { std::free(p); }
+
+namespace {
+
+using zoned::zone::BasicZoneSet;
+using zoned::zone::ReclaimDomain;
+using zoned::zone::ZoneKeyIndex;
+using namespace zoned::zone::test;
+
+// A stand-in version: every element of `data` equals `serial`, so a reader
+// that sees a mix of two versions (or freed memory, under ASan) notices.
+struct FakeVersion {
+  static inline std::atomic<long> live{0};
+  static inline std::atomic<long> made{0};
+  std::uint32_t serial;
+  std::vector<std::uint32_t> data;
+  explicit FakeVersion(std::uint32_t s) : serial(s), data(16, s) {
+    live.fetch_add(1, std::memory_order_relaxed);
+    made.fetch_add(1, std::memory_order_relaxed);
+  }
+  ~FakeVersion() { live.fetch_sub(1, std::memory_order_relaxed); }
+  FakeVersion(const FakeVersion&) = delete;
+  FakeVersion& operator=(const FakeVersion&) = delete;
+  [[nodiscard]] bool consistent() const noexcept {
+    for (std::uint32_t x : data)
+      if (x != serial) return false;
+    return true;
+  }
+};
+
+using FakeSet = BasicZoneSet<FakeVersion>;
+
+std::string apex_text(const FakeSet::Zone* z) { return z == nullptr ? "-" : z->apex().to_text(); }
+
+}  // namespace
+
+TEST_CASE("zone set: key builder matches RecordList::make_key") {
+  for (const char* text : {".", "com.", "Example.COM.", "a.b.c.example.com.", "\\000.x.", "\\001a.x.",
+                           "\\002.x.", "*.wild.example.", "a\\.b.example."}) {
+    CAPTURE(text);
+    const auto n = name(text);
+    std::vector<std::uint8_t> expected;
+    zoned::zone::RecordList::make_key(n.wire(), expected);
+    ZoneKeyIndex::KeyBuffer buf;
+    ZoneKeyIndex::LabelEnds ends{};
+    const std::size_t len = ZoneKeyIndex::make_key(n, buf, &ends);
+    CHECK(std::vector<std::uint8_t>(buf.begin(), buf.begin() + static_cast<std::ptrdiff_t>(len)) ==
+          expected);
+    if (n.label_count() > 0) CHECK(ends[n.label_count() - 1] == len);
+  }
+}
+
+TEST_CASE("zone set: longest match with parent and child zones served") {
+  ReclaimDomain d;
+  FakeSet set(d);
+  CHECK(set.find_zone(name("example.com.")) == nullptr);
+  CHECK(set.add_zone(name("example.com.")));
+  CHECK(set.add_zone(name("Child.Example.com.")));
+  CHECK(set.add_zone(name("example.org.")));
+  CHECK_FALSE(set.add_zone(name("EXAMPLE.com.")));  // already served
+  CHECK(set.size() == 3);
+
+  CHECK(apex_text(set.find_zone(name("example.com."))) == "example.com.");
+  CHECK(apex_text(set.find_zone(name("www.example.com."))) == "example.com.");
+  CHECK(apex_text(set.find_zone(name("child.example.com."))) == "child.example.com.");
+  CHECK(apex_text(set.find_zone(name("a.b.CHILD.example.com."))) == "child.example.com.");
+  CHECK(apex_text(set.find_zone(name("xchild.example.com."))) == "example.com.");
+  CHECK(apex_text(set.find_zone(name("child.example.com.x."))) == "-");
+  CHECK(apex_text(set.find_zone(name("com."))) == "-");
+  CHECK(apex_text(set.find_zone(name("."))) == "-");
+  CHECK(apex_text(set.find_zone(name("example.net."))) == "-");
+  CHECK(apex_text(set.find_exact(name("www.example.com."))) == "-");
+  CHECK(apex_text(set.find_exact(name("example.ORG."))) == "example.org.");
+
+  // DS for a served child's apex belongs to the parent (RFC 4035 §3.1.4.1).
+  CHECK(apex_text(set.find_zone_for_ds(name("child.example.com."))) == "example.com.");
+  CHECK(apex_text(set.find_zone_for_ds(name("x.child.example.com."))) == "child.example.com.");
+  CHECK(apex_text(set.find_zone_for_ds(name("example.com."))) == "-");  // parent not served
+  CHECK(apex_text(set.find_zone_for_ds(name("www.example.com."))) == "example.com.");
+
+  // The root zone, when served, encloses everything.
+  CHECK(set.add_zone(name(".")));
+  CHECK(apex_text(set.find_zone(name("example.net."))) == ".");
+  CHECK(apex_text(set.find_zone(name("."))) == ".");
+  CHECK(apex_text(set.find_zone_for_ds(name("example.com."))) == ".");
+  CHECK(apex_text(set.find_zone_for_ds(name("."))) == "-");
+
+  // Lookups (the query path) allocate nothing.
+  {
+    const auto q = name("a.b.c.d.child.example.com.");
+    const auto apex = name("child.example.com.");
+    t_allocations = 0;
+    t_count_allocations = true;
+    const FakeSet::Zone* z1 = set.find_zone(q);
+    const FakeSet::Zone* z2 = set.find_zone_for_ds(apex);
+    const FakeSet::Zone* z3 = set.find_exact(apex);
+    t_count_allocations = false;
+    CHECK(t_allocations == 0);
+    CHECK(z1 == z3);
+    CHECK(z2 != nullptr);
+    // The counter works: an allocation while counting is seen.
+    t_count_allocations = true;
+    auto probe = std::make_unique<int>(1);
+    t_count_allocations = false;
+    CHECK(t_allocations == 1);
+  }
+
+  CHECK(set.remove_zone(name("child.example.com.")));
+  CHECK_FALSE(set.remove_zone(name("child.example.com.")));
+  CHECK(apex_text(set.find_zone(name("a.child.example.com."))) == "example.com.");
+  CHECK(set.size() == 3);
+}
+
+TEST_CASE("zone set: labels with escaped bytes sort and match correctly") {
+  ReclaimDomain d;
+  FakeSet set(d);
+  CHECK(set.add_zone(name("a.x.")));
+  CHECK(set.add_zone(name("a\\000.x.")));
+  CHECK(set.add_zone(name("\\001.x.")));
+  CHECK(apex_text(set.find_zone(name("q.a.x."))) == "a.x.");
+  CHECK(apex_text(set.find_zone(name("q.a\\000.x."))) == "a\\000.x.");
+  CHECK(apex_text(set.find_zone(name("q.\\001.x."))) == "\\001.x.");
+  CHECK(apex_text(set.find_zone(name("q.\\000.x."))) == "-");
+}
+
+TEST_CASE("zone set: publish retires the old version; freed after readers move on") {
+  FakeVersion::live = 0;
+  ReclaimDomain d;
+  {
+    auto reader = d.register_reader();
+    FakeSet set(d);
+    CHECK(set.add_zone(name("example.com.")));
+    CHECK_FALSE(set.publish(name("example.net."), std::make_unique<const FakeVersion>(9)));
+    CHECK(FakeVersion::live == 0);  // dropped
+
+    const FakeSet::Zone* z = set.find_zone(name("www.example.com."));
+    REQUIRE(z != nullptr);
+    CHECK(z->current() == nullptr);
+    CHECK(set.publish(name("example.com."), std::make_unique<const FakeVersion>(1)));
+    const FakeVersion* v1 = z->current();
+    REQUIRE(v1 != nullptr);
+    CHECK(v1->serial == 1);
+
+    CHECK(set.publish(name("example.com."), std::make_unique<const FakeVersion>(2)));
+    CHECK(z->current()->serial == 2);
+    d.reclaim();
+    CHECK(FakeVersion::live == 2);  // the reader may still use v1
+    CHECK(v1->consistent());
+    reader.quiescent();
+    d.reclaim();
+    CHECK(FakeVersion::live == 1);
+
+    // Removing the zone: its current version goes when the old table goes.
+    CHECK(set.remove_zone(name("example.com.")));
+    CHECK(set.find_zone(name("example.com.")) == nullptr);
+    d.reclaim();
+    CHECK(FakeVersion::live == 1);
+    reader.quiescent();
+    d.reclaim();
+    CHECK(FakeVersion::live == 0);
+
+    CHECK(set.add_zone(name("example.com.")));
+    CHECK(set.publish(name("example.com."), std::make_unique<const FakeVersion>(3)));
+  }
+  // The set's destructor freed the live version and its table.
+  CHECK(FakeVersion::live == 0);
+}
+
+TEST_CASE("zone set: stress: readers always see one whole version") {
+  constexpr int kReaders = 3;
+  constexpr std::uint32_t kVersions = 5000;
+  constexpr int kQuiescentEvery = 16;
+  FakeVersion::live = 0;
+  FakeVersion::made = 0;
+  ReclaimDomain d;
+  {
+    FakeSet set(d);
+    CHECK(set.add_zone(name("example.com.")));
+    CHECK(set.add_zone(name("child.example.com.")));
+    CHECK(set.publish(name("example.com."), std::make_unique<const FakeVersion>(0)));
+    CHECK(set.publish(name("child.example.com."), std::make_unique<const FakeVersion>(0)));
+
+    std::atomic<bool> stop{false};
+    std::atomic<long> bad{0};
+    std::atomic<long> reads{0};
+    std::vector<std::thread> readers;
+    for (int r = 0; r < kReaders; ++r) {
+      readers.emplace_back([&, r] {
+        auto h = d.register_reader();
+        const auto q1 = name("www.example.com.");
+        const auto q2 = name("a.child.example.com.");
+        const auto q3 = name("x.extra.example.com.");
+        long n = 0;
+        std::uint32_t last1 = 0;
+        while (!stop.load(std::memory_order_relaxed)) {
+          for (const auto* q : {&q1, &q2, &q3}) {
+            const FakeSet::Zone* z = set.find_zone(*q);
+            if (z == nullptr) {
+              bad.fetch_add(1);
+              continue;
+            }
+            const FakeVersion* v = z->current();
+            if (v == nullptr) continue;  // extra.example.com. not yet published
+            if (!v->consistent()) bad.fetch_add(1);
+            // Serials of one zone only grow as seen by one reader.
+            if (q == &q1) {
+              if (v->serial < last1) bad.fetch_add(1);
+              last1 = v->serial;
+            }
+          }
+          ++n;
+          if (n % kQuiescentEvery == 0) h.quiescent();
+          // Now and then behave like an idle worker.
+          if (n % (kQuiescentEvery * 64) == static_cast<long>(r)) {
+            h.offline();
+            std::this_thread::yield();
+            h.online();
+          }
+        }
+        reads.fetch_add(n);
+      });
+    }
+
+    std::size_t max_pending = 0;
+    for (std::uint32_t s = 1; s <= kVersions; ++s) {
+      const char* zone = s % 2 == 0 ? "example.com." : "child.example.com.";
+      CHECK(set.publish(name(zone), std::make_unique<const FakeVersion>(s)));
+      // Table changes race with the readers too.
+      if (s % 500 == 0) {
+        CHECK(set.add_zone(name("extra.example.com.")));
+        CHECK(set.publish(name("extra.example.com."), std::make_unique<const FakeVersion>(s)));
+      } else if (s % 500 == 250 && s > 500) {
+        CHECK(set.remove_zone(name("extra.example.com.")));
+      }
+      if (s % 32 == 0) std::this_thread::yield();  // let readers interleave
+      d.reclaim();
+      max_pending = std::max(max_pending, d.pending());
+    }
+    stop = true;
+    for (auto& t : readers) t.join();
+    d.synchronize();
+
+    CHECK(bad == 0);
+    CHECK(reads > 0);
+    MESSAGE("reader iterations: " << reads.load() << ", max pending: " << max_pending);
+    CHECK(d.pending() == 0);
+    // Only the current versions remain: two zones plus extra.example.com.
+    CHECK(FakeVersion::live == 3);
+    CHECK(FakeVersion::made > static_cast<long>(kVersions));
+  }
+  CHECK(FakeVersion::live == 0);
+}
