@@ -1,7 +1,8 @@
 // libFuzzer target: rdata wire -> text -> wire for every RR type.
 // Input: 2 octets RR type (big-endian), then the rdata. Rdata that
-// rdata_check() accepts must print with rdata_to_text(), read back with
-// rdata_from_text() and give the identical wire bytes; anything else aborts.
+// rdata_check() accepts must print with rdata_to_text(), read back through the
+// master-file tokenizer and rdata_from_text(), and give the identical wire
+// bytes; anything else aborts.
 #include <algorithm>
 #include <cstddef>
 #include <cstdint>
@@ -15,42 +16,9 @@
 #include "dns/name.hpp"
 #include "dns/rdata.hpp"
 #include "dns/rrtype.hpp"
+#include "zone/tokenizer.hpp"
 
 namespace {
-
-// Splits presentation text as the master-file tokenizer does for one record:
-// whitespace separates; a token starting with '"' is quoted (quotes
-// stripped); a quoted part inside a token (SVCB alpn="a b") stays in it;
-// backslash escapes the next character everywhere.
-bool tokenize(std::string_view text, std::vector<zoned::dns::TextToken>& out) {
-  auto is_space = [](char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; };
-  std::size_t pos = 0;
-  while (true) {
-    while (pos < text.size() && is_space(text[pos])) ++pos;
-    if (pos >= text.size()) return true;
-    const bool quoted = text[pos] == '"';
-    if (quoted) ++pos;
-    const std::size_t start = pos;
-    bool in_quotes = quoted;
-    while (pos < text.size()) {
-      const char c = text[pos];
-      if (c == '\\' && pos + 1 < text.size()) {
-        pos += 2;
-        continue;
-      }
-      if (c == '"') {
-        if (quoted) break;
-        in_quotes = !in_quotes;
-      } else if (!in_quotes && is_space(c)) {
-        break;
-      }
-      ++pos;
-    }
-    if (in_quotes && (!quoted || pos >= text.size())) return false;  // unbalanced quotes
-    out.push_back({text.substr(start, pos - start), quoted});
-    if (quoted) ++pos;  // closing quote
-  }
-}
 
 [[noreturn]] void fail(const char* what, std::uint16_t type, const std::string& text) {
   std::fprintf(stderr, "fuzz_rdata: %s for type %u\n  text: %s\n", what, type, text.c_str());
@@ -74,8 +42,20 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   std::string generic;
   rdata_to_generic_text(rdata, generic);  // must not crash either
 
+  // Read the text back as the zone parser would: through the master-file
+  // tokenizer, where it must form at most one entry.
+  zoned::zone::Tokenizer tokenizer(text);
+  std::vector<zoned::zone::Token> entry;
+  bool leading_blank = false;
+  zoned::zone::TokenizerError tok_err;
+  const auto status = tokenizer.next(entry, leading_blank, tok_err);
+  if (status == zoned::zone::Tokenizer::Status::Error)
+    fail(("printed text does not tokenize: " + tok_err.message).c_str(), type_value, text);
   std::vector<TextToken> tokens;
-  if (!tokenize(text, tokens)) fail("printed text has unbalanced quotes", type_value, text);
+  for (const auto& t : entry) tokens.push_back({t.text, t.quoted});
+  if (status == zoned::zone::Tokenizer::Status::Entry &&
+      tokenizer.next(entry, leading_blank, tok_err) != zoned::zone::Tokenizer::Status::End)
+    fail("printed text is more than one master-file entry", type_value, text);
   static const Name root = Name::parse(".").value();
   std::vector<std::uint8_t> wire;
   if (auto err = rdata_from_text(type, tokens, root, wire)) {
