@@ -1,0 +1,341 @@
+// Table-driven tests of zone::lookup (RFC 1034 §4.3.2, RFC 4592, RFC 6672,
+// RFC 4035 §3.1.4.1), follow_chain and glue_for.
+#include <doctest/doctest.h>
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "zone/lookup.hpp"
+#include "zone/record_list.hpp"
+#include "zone/zone_version.hpp"
+#include "zone_test_util.hpp"
+
+using namespace zoned;
+using namespace zoned::zone;
+using namespace zoned::zone::test;
+using Kind = LookupResult::Kind;
+using dns::RRType;
+
+namespace {
+
+std::unique_ptr<const ZoneVersion> build_zone(std::string_view text, std::string_view origin) {
+  RecordList rl;
+  auto out = parse(text, rl, origin);
+  REQUIRE(count(out.diagnostics, Severity::Error) == 0);
+  rl.sort();
+  return ZoneVersion::build(rl, name(origin));
+}
+
+std::string owner(const Node* n) { return n == nullptr ? "" : n->owner_name().to_text(); }
+
+const std::string kDs = "sub DS 12345 8 2 " + std::string(64, 'a') + "\n";
+const std::string kLongLabel(50, 'l');
+const std::string kLongTarget =
+    kLongLabel + "." + kLongLabel + "." + kLongLabel + "." + kLongLabel + ".net.";
+
+// An RFC 1034 §4.3.2 / §6 style zone with every case the lookup tells apart.
+std::string zone_a_text() {
+  return std::string(kApex) +
+         "@ MX 10 mail\n"
+         "mail A 192.0.2.2\n"
+         "mail AAAA 2001:db8::2\n"
+         "www CNAME mail\n"
+         "alias CNAME www\n"
+         "ext CNAME www.example.net.\n"
+         // A cut with in-bailiwick glue, sibling glue (below another cut),
+         // out-of-zone NS, DS, and data below it that must never leak.
+         "sub NS ns.sub\n"
+         "sub NS ns1.other\n"
+         "sub NS ns.example.net.\n" +
+         kDs +
+         "ns.sub A 192.0.2.3\n"
+         "ns.sub AAAA 2001:db8::3\n"
+         "deep.below.sub A 192.0.2.4\n"
+         "other NS ns1.other\n"
+         "ns1.other A 192.0.2.5\n"
+         // An empty non-terminal (b.c and c).
+         "a.b.c TXT \"ent\"\n"
+         // DNAME with occluded data below it; an in-zone DNAME; an overflowing one.
+         "d DNAME example.net.\n"
+         "x.d A 192.0.2.6\n"
+         "in DNAME example.com.\n"
+         "long DNAME " + kLongTarget + "\n"
+         // Wildcard CNAME; a wildcard blocked by an empty non-terminal.
+         "*.w CNAME mail\n"
+         "*.w2 TXT \"w2\"\n"
+         "a.b.w2 TXT \"x\"\n"
+         // A CNAME loop and a chain of 50 (c1 -> c2 -> ... -> c50).
+         "loop1 CNAME loop2\n"
+         "loop2 CNAME loop1\n"
+         "$GENERATE 1-49 c$ CNAME c${1,0,d}\n"
+         "c50 A 192.0.2.50\n";
+}
+
+const ZoneVersion& zone_a() {
+  static const auto v = build_zone(zone_a_text(), "example.com.");
+  return *v;
+}
+
+// RFC 4592 §2.2.1, verbatim records.
+const ZoneVersion& zone_4592() {
+  static const auto v = build_zone(
+      "$TTL 3600\n"
+      "example. SOA ns.example.com. hostmaster.example.com. 1 7200 3600 1209600 300\n"
+      "example. NS ns.example.com.\n"
+      "example. NS ns.example.net.\n"
+      "*.example. TXT \"this is a wildcard\"\n"
+      "*.example. MX 10 host1.example.\n"
+      "sub.*.example. TXT \"this is not a wildcard\"\n"
+      "host1.example. A 192.0.2.1\n"
+      "_ssh._tcp.host1.example. SRV 0 0 22 host1.example.\n"
+      "_ssh._tcp.host2.example. SRV 0 0 22 host2.example.\n"
+      "subdel.example. NS ns.example.com.\n"
+      "subdel.example. NS ns.example.net.\n",
+      "example.");
+  return *v;
+}
+
+const ZoneVersion& zone_apex_dname() {
+  static const auto v =
+      build_zone(std::string(kApex) + "@ DNAME example.net.\nwww A 192.0.2.9\n", "example.com.");
+  return *v;
+}
+
+struct Case {
+  const char* qname;
+  RRType qtype;
+  Kind kind;
+  const char* node;      // "" = null
+  RRType rrset;          // RRType{0} = null
+  const char* encloser;  // closest encloser node, "" = null (or an ENT)
+  int encloser_labels;   // -1 = not checked
+  const char* wildcard;
+  const char* previous;
+};
+
+constexpr RRType kNone{0};
+
+void run(const ZoneVersion& v, const Case& c) {
+  CAPTURE(c.qname);
+  CAPTURE(static_cast<int>(c.qtype));
+  const LookupResult r = lookup(v, name(c.qname), c.qtype);
+  CHECK(static_cast<int>(r.kind) == static_cast<int>(c.kind));
+  CHECK(owner(r.node) == c.node);
+  if (c.rrset == kNone) {
+    CHECK(r.rrset == nullptr);
+  } else {
+    REQUIRE(r.rrset != nullptr);
+    REQUIRE(r.node != nullptr);
+    CHECK(r.rrset == r.node->find(c.rrset));
+  }
+  CHECK(owner(r.closest_encloser) == c.encloser);
+  if (c.encloser_labels >= 0) CHECK(int{r.closest_encloser_labels} == c.encloser_labels);
+  CHECK(owner(r.wildcard) == c.wildcard);
+  CHECK(owner(r.previous) == c.previous);
+  if (c.kind == Kind::Referral) {
+    CHECK(r.cut == r.node);
+  } else {
+    CHECK(r.cut == nullptr);
+  }
+}
+
+}  // namespace
+
+TEST_CASE("lookup: RFC 1034 4.3.2 cases, cuts, DNAME, empty non-terminals") {
+  const Case cases[] = {
+      // Exact matches and NODATA (step 3a).
+      {"example.com.", RRType::SOA, Kind::Answer, "example.com.", RRType::SOA, "example.com.", 2, "", ""},
+      {"mail.example.com.", RRType::AAAA, Kind::Answer, "mail.example.com.", RRType::AAAA, "mail.example.com.", 3, "", ""},
+      {"MAIL.Example.COM.", RRType::A, Kind::Answer, "mail.example.com.", RRType::A, "mail.example.com.", 3, "", ""},
+      {"mail.example.com.", RRType::TXT, Kind::NoData, "mail.example.com.", kNone, "mail.example.com.", 3, "", ""},
+      {"mail.example.com.", RRType::ANY, Kind::Answer, "mail.example.com.", kNone, "mail.example.com.", 3, "", ""},
+      // CNAME at the name answers every type but CNAME.
+      {"WWW.example.com.", RRType::A, Kind::Cname, "www.example.com.", RRType::CNAME, "www.example.com.", 3, "", ""},
+      {"www.example.com.", RRType::CNAME, Kind::Answer, "www.example.com.", RRType::CNAME, "www.example.com.", 3, "", ""},
+      // NXDOMAIN: previous is the canonical predecessor.
+      {"nothing.example.com.", RRType::A, Kind::NxDomain, "", kNone, "example.com.", 2, "", "mail.example.com."},
+      {"zzz.mail.example.com.", RRType::A, Kind::NxDomain, "", kNone, "mail.example.com.", 3, "", "mail.example.com."},
+      // Knot's zero-byte case: shares a prefix with an existing name, is not it.
+      {"mail\\000.example.com.", RRType::A, Kind::NxDomain, "", kNone, "example.com.", 2, "", "mail.example.com."},
+      {"\\000.mail.example.com.", RRType::A, Kind::NxDomain, "", kNone, "mail.example.com.", 3, "", "mail.example.com."},
+      {"mai.example.com.", RRType::A, Kind::NxDomain, "", kNone, "example.com.", 2, "", "loop2.example.com."},
+      // Empty non-terminals exist: NODATA, never NXDOMAIN.
+      {"b.c.example.com.", RRType::A, Kind::NoData, "", kNone, "", 4, "", "alias.example.com."},
+      {"C.example.com.", RRType::TXT, Kind::NoData, "", kNone, "", 3, "", "alias.example.com."},
+      {"x.b.c.example.com.", RRType::A, Kind::NxDomain, "", kNone, "", 4, "", "a.b.c.example.com."},
+      {"a.b.c.example.com.", RRType::TXT, Kind::Answer, "a.b.c.example.com.", RRType::TXT, "a.b.c.example.com.", 5, "", ""},
+      // Referrals (step 3b): at the cut, below it, for an ENT below it, for
+      // NS at the cut; glue and other data below the cut never leak.
+      {"sub.example.com.", RRType::A, Kind::Referral, "sub.example.com.", RRType::NS, "", 0, "", ""},
+      {"sub.example.com.", RRType::NS, Kind::Referral, "sub.example.com.", RRType::NS, "", 0, "", ""},
+      {"ns.sub.example.com.", RRType::A, Kind::Referral, "sub.example.com.", RRType::NS, "", 0, "", ""},
+      {"below.sub.example.com.", RRType::A, Kind::Referral, "sub.example.com.", RRType::NS, "", 0, "", ""},
+      {"deep.below.sub.example.com.", RRType::DS, Kind::Referral, "sub.example.com.", RRType::NS, "", 0, "", ""},
+      {"ns1.other.example.com.", RRType::A, Kind::Referral, "other.example.com.", RRType::NS, "", 0, "", ""},
+      // DS exactly at the cut is answered by the parent (RFC 4035 §3.1.4.1).
+      {"sub.example.com.", RRType::DS, Kind::Answer, "sub.example.com.", RRType::DS, "sub.example.com.", 3, "", ""},
+      {"other.example.com.", RRType::DS, Kind::NoData, "other.example.com.", kNone, "other.example.com.", 3, "", ""},
+      // The NSEC predecessor skips nodes below a cut or DNAME.
+      {"sub0.example.com.", RRType::A, Kind::NxDomain, "", kNone, "example.com.", 2, "", "sub.example.com."},
+      {"e.example.com.", RRType::A, Kind::NxDomain, "", kNone, "example.com.", 2, "", "d.example.com."},
+      // DNAME: strictly below its owner only (RFC 6672 §2.3).
+      {"d.example.com.", RRType::A, Kind::NoData, "d.example.com.", kNone, "d.example.com.", 3, "", ""},
+      {"d.example.com.", RRType::DNAME, Kind::Answer, "d.example.com.", RRType::DNAME, "d.example.com.", 3, "", ""},
+      {"x.d.example.com.", RRType::A, Kind::Dname, "d.example.com.", RRType::DNAME, "", 0, "", ""},
+      {"y.x.D.example.com.", RRType::A, Kind::Dname, "d.example.com.", RRType::DNAME, "", 0, "", ""},
+      // Wildcards in this zone: CNAME, and an ENT blocking the wildcard above it.
+      {"x.w.example.com.", RRType::A, Kind::WildcardCname, "*.w.example.com.", RRType::CNAME, "", 3, "*.w.example.com.", "*.w.example.com."},
+      {"x.w.example.com.", RRType::CNAME, Kind::WildcardAnswer, "*.w.example.com.", RRType::CNAME, "", 3, "*.w.example.com.", "*.w.example.com."},
+      {"q.w2.example.com.", RRType::TXT, Kind::WildcardAnswer, "*.w2.example.com.", RRType::TXT, "", 3, "*.w2.example.com.", "a.b.w2.example.com."},
+      {"b.w2.example.com.", RRType::TXT, Kind::NoData, "", kNone, "", 4, "", "*.w2.example.com."},
+      {"z.b.w2.example.com.", RRType::TXT, Kind::NxDomain, "", kNone, "", 4, "", "a.b.w2.example.com."},
+      // Outside the zone.
+      {"www.example.net.", RRType::A, Kind::NotInZone, "", kNone, "", 0, "", ""},
+      {"com.", RRType::A, Kind::NotInZone, "", kNone, "", 0, "", ""},
+  };
+  for (const Case& c : cases) run(zone_a(), c);
+}
+
+TEST_CASE("lookup: closest-encloser fields for NXDOMAIN under an existing node") {
+  // The closest encloser is a node here; its label count gives the next closer name.
+  const auto q = name("a.b.zzz.mail.example.com.");
+  const LookupResult r = lookup(zone_a(), q, RRType::A);
+  CHECK(r.kind == Kind::NxDomain);
+  CHECK(owner(r.closest_encloser) == "mail.example.com.");
+  REQUIRE(r.closest_encloser_labels == 3);
+  CHECK(q.parent(q.label_count() - r.closest_encloser_labels - 1) == name("zzz.mail.example.com."));
+}
+
+TEST_CASE("lookup: RFC 4592 2.2.1 example table") {
+  const Case cases[] = {
+      // "The following queries would be synthesized from one of the wildcards".
+      {"host3.example.", RRType::MX, Kind::WildcardAnswer, "*.example.", RRType::MX, "example.", 1, "*.example.", "_ssh._tcp.host2.example."},
+      {"host3.example.", RRType::A, Kind::WildcardNoData, "*.example.", kNone, "example.", 1, "*.example.", "_ssh._tcp.host2.example."},
+      {"foo.bar.example.", RRType::TXT, Kind::WildcardAnswer, "*.example.", RRType::TXT, "example.", 1, "*.example.", "sub.*.example."},
+      // "The following queries would not be synthesized".
+      {"host1.example.", RRType::MX, Kind::NoData, "host1.example.", kNone, "host1.example.", 2, "", ""},
+      {"sub.*.example.", RRType::MX, Kind::NoData, "sub.*.example.", kNone, "sub.*.example.", 3, "", ""},
+      {"_telnet._tcp.host1.example.", RRType::SRV, Kind::NxDomain, "", kNone, "", 3, "", "_ssh._tcp.host1.example."},
+      {"host.subdel.example.", RRType::A, Kind::Referral, "subdel.example.", RRType::NS, "", 0, "", ""},
+      {"ghost.*.example.", RRType::MX, Kind::NxDomain, "", kNone, "*.example.", 2, "", "*.example."},
+      // A literal `*` query is an exact match, not a synthesis.
+      {"*.example.", RRType::MX, Kind::Answer, "*.example.", RRType::MX, "*.example.", 2, "", ""},
+      {"*.example.", RRType::A, Kind::NoData, "*.example.", kNone, "*.example.", 2, "", ""},
+      // Empty non-terminals of the example.
+      {"_tcp.host1.example.", RRType::SRV, Kind::NoData, "", kNone, "", 3, "", "host1.example."},
+      {"host2.example.", RRType::A, Kind::NoData, "", kNone, "", 2, "", "_ssh._tcp.host1.example."},
+      // `*` matches only as the whole leftmost label of the owner.
+      {"x*.example.", RRType::TXT, Kind::WildcardAnswer, "*.example.", RRType::TXT, "example.", 1, "*.example.", "subdel.example."},
+      {"x.sub.*.example.", RRType::TXT, Kind::NxDomain, "", kNone, "sub.*.example.", 3, "", "sub.*.example."},
+  };
+  for (const Case& c : cases) run(zone_4592(), c);
+}
+
+TEST_CASE("lookup: DNAME at the apex") {
+  const Case cases[] = {
+      {"example.com.", RRType::SOA, Kind::Answer, "example.com.", RRType::SOA, "example.com.", 2, "", ""},
+      {"example.com.", RRType::DNAME, Kind::Answer, "example.com.", RRType::DNAME, "example.com.", 2, "", ""},
+      {"www.example.com.", RRType::A, Kind::Dname, "example.com.", RRType::DNAME, "", 0, "", ""},
+      {"nope.example.com.", RRType::A, Kind::Dname, "example.com.", RRType::DNAME, "", 0, "", ""},
+  };
+  for (const Case& c : cases) run(zone_apex_dname(), c);
+  dns::Name target;
+  const auto q = name("WWW.example.com.");
+  REQUIRE(synthesize_dname_target(q, lookup(zone_apex_dname(), q, RRType::A), target));
+  CHECK(target == name("www.example.net."));
+}
+
+TEST_CASE("lookup: DNAME substitution and its 255-octet limit (YXDOMAIN)") {
+  dns::Name target;
+  auto q = name("a.b.x.d.example.com.");
+  REQUIRE(synthesize_dname_target(q, lookup(zone_a(), q, RRType::A), target));
+  CHECK(target == name("a.b.x.example.net."));
+  CHECK(target.label_count() == 5);
+
+  q = name("host.long.example.com.");
+  REQUIRE(synthesize_dname_target(q, lookup(zone_a(), q, RRType::A), target));
+  CHECK(target == name("host." + kLongTarget));
+  // 2 x 51 octets of prefix + 209 of target > 255.
+  q = name(kLongLabel + "." + kLongLabel + ".long.example.com.");
+  const LookupResult r = lookup(zone_a(), q, RRType::A);
+  CHECK(r.kind == Kind::Dname);
+  CHECK_FALSE(synthesize_dname_target(q, r, target));
+  // Not a DNAME result: refused.
+  CHECK_FALSE(synthesize_dname_target(q, lookup(zone_a(), name("mail.example.com."), RRType::A), target));
+}
+
+TEST_CASE("lookup: follow_chain") {
+  Chain chain;
+  const auto names = [&] {
+    std::string s;
+    for (std::size_t i = 0; i < chain.size; ++i) s += chain.names[i].to_text() + " ";
+    return s;
+  };
+
+  follow_chain(zone_a(), name("alias.example.com."), RRType::A, chain);
+  CHECK(chain.end == Chain::End::Done);
+  CHECK(names() == "alias.example.com. www.example.com. mail.example.com. ");
+  CHECK(chain.steps[2].kind == Kind::Answer);
+  CHECK(chain.steps[2].rrset == chain.steps[2].node->find(RRType::A));
+
+  follow_chain(zone_a(), name("ext.example.com."), RRType::A, chain);
+  CHECK(chain.end == Chain::End::LeftZone);
+  CHECK(chain.size == 1);
+  CHECK(chain.next == name("www.example.net."));
+
+  follow_chain(zone_a(), name("loop1.example.com."), RRType::A, chain);
+  CHECK(chain.end == Chain::End::Loop);
+  CHECK(names() == "loop1.example.com. loop2.example.com. ");
+  CHECK(chain.next == name("loop1.example.com."));
+
+  follow_chain(zone_a(), name("c1.example.com."), RRType::A, chain);
+  CHECK(chain.end == Chain::End::Capped);
+  CHECK(chain.size == kMaxCnameChain + 1);
+  CHECK(chain.names[kMaxCnameChain] == name("c9.example.com."));
+  CHECK(chain.next == name("c10.example.com."));
+
+  follow_chain(zone_a(), name("c45.example.com."), RRType::A, chain);
+  CHECK(chain.end == Chain::End::Done);
+  CHECK(chain.size == 6);
+  CHECK(chain.steps[5].kind == Kind::Answer);
+
+  // DNAME inside the zone, then a wildcard CNAME, then the answer.
+  follow_chain(zone_a(), name("x.w.in.example.com."), RRType::A, chain);
+  CHECK(chain.end == Chain::End::Done);
+  CHECK(names() == "x.w.in.example.com. x.w.example.com. mail.example.com. ");
+  CHECK(chain.steps[0].kind == Kind::Dname);
+  CHECK(chain.steps[1].kind == Kind::WildcardCname);
+
+  follow_chain(zone_a(), name(kLongLabel + "." + kLongLabel + ".long.example.com."), RRType::A, chain);
+  CHECK(chain.end == Chain::End::YxDomain);
+  CHECK(chain.size == 1);
+
+  follow_chain(zone_a(), name("nothing.example.com."), RRType::A, chain);
+  CHECK(chain.end == Chain::End::Done);
+  CHECK(chain.size == 1);
+  CHECK(chain.steps[0].kind == Kind::NxDomain);
+}
+
+TEST_CASE("lookup: glue_for visits in-zone NS targets, occluded ones included") {
+  const LookupResult r = lookup(zone_a(), name("sub.example.com."), RRType::A);
+  REQUIRE(r.kind == Kind::Referral);
+  std::vector<std::string> seen;
+  glue_for(zone_a(), *r.cut, [&](const Node& n, const RRset& s) {
+    CHECK(n.find(s.type) == &s);
+    seen.push_back(owner(&n) + "/" + std::to_string(static_cast<int>(s.type)));
+  });
+  // ns.example.net. is outside the zone: no glue.
+  CHECK(seen == std::vector<std::string>{"ns.sub.example.com./1", "ns.sub.example.com./28",
+                                         "ns1.other.example.com./1"});
+}
+
+TEST_CASE("lookup: make_lookup_key matches RecordList::make_key") {
+  for (const char* t : {"example.com.", ".", "A\\000b.\\001.*.Example.COM.", "x.y.z."}) {
+    std::vector<std::uint8_t> expected;
+    RecordList::make_key(name(t).wire(), expected);
+    KeyBuffer buf;
+    const auto k = make_lookup_key(name(t).wire(), buf);
+    CHECK(std::vector<std::uint8_t>(k.begin(), k.end()) == expected);
+  }
+}

@@ -1,0 +1,258 @@
+// The authoritative lookup (lookup.hpp). Ancestors of qname are prefixes of
+// its key cut at label terminators, so walking down from the apex is a series
+// of O(log n) searches with no name arithmetic and no allocation.
+#include "zone/lookup.hpp"
+
+#include <algorithm>
+#include <cstring>
+
+namespace zoned::zone {
+
+namespace {
+
+using Key = std::span<const std::uint8_t>;
+
+bool is_prefix(Key prefix, Key key) noexcept {
+  return prefix.size() <= key.size() && std::equal(prefix.begin(), prefix.end(), key.begin());
+}
+
+bool same_key(Key a, Key b) noexcept { return std::equal(a.begin(), a.end(), b.begin(), b.end()); }
+
+// End of the label that starts at `pos` in a key, just past its 0 terminator.
+std::size_t next_label_end(Key key, std::size_t pos) noexcept {
+  while (pos < key.size() && key[pos] != 0) ++pos;
+  return pos + 1;
+}
+
+// The last node before `key` in an NSEC chain: occluded nodes are not in the
+// chain (RFC 4035 §2.3), so a predecessor below a cut or DNAME is replaced by
+// that topmost cut / DNAME owner, which precedes all its descendants.
+const Node* previous_of(const ZoneVersion& v, Key key) noexcept {
+  const Node* p = v.neighbours(key).at_or_before;
+  if (p == nullptr || !p->has(node_flag::kOccluded)) return p;
+  const Key apex = v.apex().key;
+  for (std::size_t end = apex.size(); end < p->key.size();) {
+    end = next_label_end(p->key, end);
+    const Node* a = v.find(p->key.first(end));
+    if (a != nullptr && !a->has(node_flag::kOccluded) &&
+        (a->has(node_flag::kDelegation) || a->has(node_flag::kHasDname)))
+      return a;
+  }
+  return p;  // not reached for a consistent version
+}
+
+// What a node answers for qtype (exact or wildcard match).
+void answer_from(const Node& n, dns::RRType qtype, bool wildcard, LookupResult& r) noexcept {
+  using K = LookupResult::Kind;
+  r.node = &n;
+  if (qtype == dns::RRType::ANY) {
+    r.kind = wildcard ? K::WildcardAnswer : K::Answer;
+    return;
+  }
+  if (const RRset* s = n.find(qtype)) {
+    r.kind = wildcard ? K::WildcardAnswer : K::Answer;
+    r.rrset = s;
+    return;
+  }
+  // RFC 1034 §4.3.2 step 3a: a CNAME at the name answers every other type.
+  if (const RRset* c = n.find(dns::RRType::CNAME)) {
+    r.kind = wildcard ? K::WildcardCname : K::Cname;
+    r.rrset = c;
+    return;
+  }
+  r.kind = wildcard ? K::WildcardNoData : K::NoData;
+}
+
+}  // namespace
+
+std::span<const std::uint8_t> make_lookup_key(std::span<const std::uint8_t> wire,
+                                              KeyBuffer& buf) noexcept {
+  // Same encoding as RecordList::make_key: labels right to left, lowercased,
+  // 0x00 -> 01 01 and 0x01 -> 01 02 so that 0 ends a label and byte order is
+  // canonical order (RFC 4034 §6.1).
+  std::array<std::uint8_t, dns::Name::kMaxLabels + 1> offs{};
+  std::size_t count = 0;
+  for (std::size_t p = 0; p < wire.size() && wire[p] != 0 && count <= dns::Name::kMaxLabels;
+       p += wire[p] + 1u)
+    offs[count++] = static_cast<std::uint8_t>(p);
+  std::size_t n = 0;
+  for (std::size_t i = count; i-- > 0;) {
+    const std::size_t p = offs[i];
+    for (std::size_t j = 1; j <= wire[p] && p + j < wire.size(); ++j) {
+      const std::uint8_t c = dns::ascii_lower(wire[p + j]);
+      if (c <= 1) {
+        if (n + 2 > buf.size()) return {buf.data(), n};
+        buf[n++] = 1;
+        buf[n++] = static_cast<std::uint8_t>(c + 1);
+      } else {
+        if (n + 1 > buf.size()) return {buf.data(), n};
+        buf[n++] = c;
+      }
+    }
+    if (n + 1 > buf.size()) return {buf.data(), n};
+    buf[n++] = 0;
+  }
+  return {buf.data(), n};
+}
+
+LookupResult lookup(const ZoneVersion& version, const dns::Name& qname,
+                    dns::RRType qtype) noexcept {
+  using K = LookupResult::Kind;
+  LookupResult r;
+  if (version.node_count() == 0) {
+    r.kind = K::NotInZone;
+    return r;
+  }
+  KeyBuffer buf;
+  const Key key = make_lookup_key(qname.wire(), buf);
+  const Node& apex = version.apex();
+  if (!is_prefix(apex.key, key)) {
+    r.kind = K::NotInZone;
+    return r;
+  }
+
+  // Walk from the apex down the ancestors of qname. `n` is the node at the
+  // current prefix, null for an empty non-terminal.
+  std::size_t end = apex.key.size();
+  std::size_t labels = version.origin().label_count();
+  const Node* n = &apex;
+  bool exists = true;
+  for (;;) {
+    const bool exact = end == key.size();
+    if (n != nullptr) {
+      // RFC 1034 §4.3.2 step 3b: the highest cut at or above qname refers,
+      // except that DS at the cut belongs to the parent (RFC 4035 §3.1.4.1).
+      if (n->has(node_flag::kDelegation) && !(exact && qtype == dns::RRType::DS)) {
+        r = LookupResult{};
+        r.kind = K::Referral;
+        r.node = r.cut = n;
+        r.rrset = n->find(dns::RRType::NS);
+        return r;
+      }
+      // RFC 6672 §2.3: a DNAME redirects the names strictly below its owner.
+      if (!exact && n->has(node_flag::kHasDname)) {
+        r = LookupResult{};
+        r.kind = K::Dname;
+        r.node = n;
+        r.rrset = n->find(dns::RRType::DNAME);
+        return r;
+      }
+    }
+    r.closest_encloser = n;
+    r.closest_encloser_labels = static_cast<std::uint8_t>(labels);
+    if (exact) break;
+    const std::size_t next = next_label_end(key, end);
+    const Key prefix = key.first(next);
+    const auto nb = version.neighbours(prefix);
+    if (nb.at_or_before != nullptr && same_key(nb.at_or_before->key, prefix)) {
+      n = nb.at_or_before;
+    } else if (nb.after != nullptr && nb.after->key.size() > prefix.size() &&
+               is_prefix(prefix, nb.after->key)) {
+      n = nullptr;  // empty non-terminal: its successor is below it
+    } else {
+      exists = false;
+      break;
+    }
+    end = next;
+    ++labels;
+  }
+
+  if (exists) {
+    if (n != nullptr) {
+      answer_from(*n, qtype, false, r);
+    } else {
+      // RFC 4592 §2.2.2: an empty non-terminal exists; it has no data.
+      r.kind = K::NoData;
+      r.previous = previous_of(version, key);
+    }
+    return r;
+  }
+
+  // qname does not exist. RFC 4592 §3.3.1: the source of synthesis is
+  // `*.<closest encloser>`, and only if that exact name has a node.
+  r.previous = previous_of(version, key);
+  KeyBuffer wbuf;
+  std::memcpy(wbuf.data(), key.data(), end);
+  std::size_t wlen = end;
+  if (wlen + 2 <= wbuf.size()) {
+    wbuf[wlen++] = '*';
+    wbuf[wlen++] = 0;
+    if (const Node* w = version.find(Key(wbuf.data(), wlen))) {
+      r.wildcard = w;
+      answer_from(*w, qtype, true, r);
+      return r;
+    }
+  }
+  r.kind = K::NxDomain;
+  return r;
+}
+
+bool synthesize_dname_target(const dns::Name& qname, const LookupResult& dname,
+                             dns::Name& out) noexcept {
+  if (dname.node == nullptr || dname.rrset == nullptr || dname.rrset->count == 0) return false;
+  dns::Name owner, target;
+  if (!dns::Name::from_uncompressed(dname.node->owner, owner)) return false;
+  std::span<const std::uint8_t> rdata;
+  dname.rrset->for_each_rdata([&](std::span<const std::uint8_t> rd) { rdata = rd; });
+  if (!dns::Name::from_uncompressed(rdata, target)) return false;
+  if (qname.label_count() <= owner.label_count()) return false;
+  // The labels of qname above the owner, then the target (RFC 6672 §2.2).
+  const auto q = qname.wire();
+  std::size_t prefix = 0;
+  for (std::size_t k = 0; k < qname.label_count() - owner.label_count(); ++k) prefix += q[prefix] + 1u;
+  const auto t = target.wire();
+  if (prefix + t.size() > dns::Name::kMaxWireLength) return false;
+  std::array<std::uint8_t, dns::Name::kMaxWireLength> bytes{};
+  std::memcpy(bytes.data(), q.data(), prefix);
+  std::memcpy(bytes.data() + prefix, t.data(), t.size());
+  return dns::Name::from_uncompressed({bytes.data(), prefix + t.size()}, out);
+}
+
+void follow_chain(const ZoneVersion& version, const dns::Name& qname, dns::RRType qtype,
+                  Chain& out) noexcept {
+  using K = LookupResult::Kind;
+  out.size = 0;
+  out.end = Chain::End::Done;
+  dns::Name cur = qname;
+  for (;;) {
+    const LookupResult r = lookup(version, cur, qtype);
+    if (r.kind == K::NotInZone && out.size > 0) {
+      out.end = Chain::End::LeftZone;
+      out.next = cur;
+      return;
+    }
+    out.names[out.size] = cur;
+    out.steps[out.size] = r;
+    ++out.size;
+    dns::Name next;
+    if (r.kind == K::Cname || r.kind == K::WildcardCname) {
+      std::span<const std::uint8_t> rdata;
+      r.rrset->for_each_rdata([&](std::span<const std::uint8_t> rd) {
+        if (rdata.empty()) rdata = rd;
+      });
+      if (!dns::Name::from_uncompressed(rdata, next)) return;
+    } else if (r.kind == K::Dname) {
+      if (!synthesize_dname_target(cur, r, next)) {
+        out.end = Chain::End::YxDomain;
+        return;
+      }
+    } else {
+      return;  // Done
+    }
+    for (std::size_t i = 0; i < out.size; ++i) {
+      if (out.names[i] == next) {
+        out.end = Chain::End::Loop;
+        out.next = next;
+        return;
+      }
+    }
+    if (out.size == out.steps.size()) {
+      out.end = Chain::End::Capped;
+      out.next = next;
+      return;
+    }
+    cur = next;
+  }
+}
+
+}  // namespace zoned::zone

@@ -1,0 +1,98 @@
+#pragma once
+// The authoritative lookup of RFC 1034 §4.3.2 over one ZoneVersion, with the
+// clarifications of RFC 4592 (wildcards), RFC 6672 (DNAME) and RFC 4035 §3.1.4
+// (DS at a cut). Pure functions: no allocation, no locks, no side effects.
+#include <array>
+#include <cstddef>
+#include <cstdint>
+#include <span>
+
+#include "dns/name.hpp"
+#include "dns/rrtype.hpp"
+#include "zone/zone_version.hpp"
+
+namespace zoned::zone {
+
+// A lookup key (RecordList::make_key form) on the stack: 255 wire octets give
+// at most 2 x 253 escaped label bytes plus terminators.
+inline constexpr std::size_t kMaxKeyLength = 512;
+using KeyBuffer = std::array<std::uint8_t, kMaxKeyLength>;
+// The key of an uncompressed wire name, written into `buf` (no allocation).
+[[nodiscard]] std::span<const std::uint8_t> make_lookup_key(std::span<const std::uint8_t> wire,
+                                                            KeyBuffer& buf) noexcept;
+
+struct LookupResult {
+  enum class Kind : std::uint8_t {
+    Answer,          // node has rrset of qtype (qtype ANY: rrset is null, the node holds the data)
+    NoData,          // the name exists (node, or an empty non-terminal: node null) but not the type
+    NxDomain,        // no such name and no wildcard
+    Referral,        // at or below a zone cut: cut/node = the cut, rrset = its NS
+    Cname,           // node owns a CNAME and qtype is not CNAME; rrset = the CNAME
+    Dname,           // a DNAME strictly above qname (RFC 6672 §2.3); node/rrset = the DNAME
+    WildcardAnswer,  // RFC 4592: synthesized from wildcard (node = wildcard), rrset = qtype set
+    WildcardNoData,  // the wildcard exists but has no qtype set
+    WildcardCname,   // the wildcard owns a CNAME; rrset = the CNAME
+    NotInZone,       // qname is not at or below the origin
+  };
+  Kind kind = Kind::NxDomain;
+  const Node* node = nullptr;
+  const RRset* rrset = nullptr;
+  // The deepest existing ancestor-or-self of qname (RFC 4592 §3.3.1); null when
+  // it is an empty non-terminal. Its label count is always set (absolute, root
+  // = 0), so the next closer name is qname.parent(qname labels - labels - 1).
+  const Node* closest_encloser = nullptr;
+  std::uint8_t closest_encloser_labels = 0;
+  const Node* wildcard = nullptr;  // the source of synthesis, when one exists
+  const Node* cut = nullptr;       // Referral only
+  // For names without a node of their own (NxDomain, NoData at an empty
+  // non-terminal, wildcard kinds): the last node before qname in canonical
+  // order that an NSEC chain would hold (occluded nodes are skipped).
+  const Node* previous = nullptr;
+};
+
+[[nodiscard]] LookupResult lookup(const ZoneVersion& version, const dns::Name& qname,
+                                  dns::RRType qtype) noexcept;
+
+// The DNAME substitution of RFC 6672 §2.2: qname with the DNAME owner suffix
+// replaced by the DNAME target. False when the result would exceed 255
+// octets (the answer is then YXDOMAIN, RFC 6672 §2.2).
+[[nodiscard]] bool synthesize_dname_target(const dns::Name& qname, const LookupResult& dname,
+                                           dns::Name& out) noexcept;
+
+// CNAME (and DNAME) chain following inside one zone. The server follows at
+// most kMaxCnameChain indirections; loops stop at the first repeated name.
+inline constexpr std::size_t kMaxCnameChain = 8;  // loop guard; NSD crashed on long chains
+struct Chain {
+  enum class End : std::uint8_t {
+    Done,       // the last step is not a CNAME/DNAME (answer, NoData, NxDomain, referral)
+    LeftZone,   // the last step's target is outside this zone
+    Loop,       // the last step's target was already visited
+    Capped,     // kMaxCnameChain indirections followed, the chain goes on
+    YxDomain,   // a DNAME substitution overflowed 255 octets
+  };
+  std::array<dns::Name, kMaxCnameChain + 1> names{};  // names[i] was looked up in step i
+  std::array<LookupResult, kMaxCnameChain + 1> steps{};
+  std::size_t size = 0;
+  End end = End::Done;
+  dns::Name next;  // for LeftZone: the target outside the zone
+};
+void follow_chain(const ZoneVersion& version, const dns::Name& qname, dns::RRType qtype,
+                  Chain& out) noexcept;
+
+// Calls fn(const Node& target, const RRset& address_set) for the A and AAAA
+// sets of every NS target of `cut` that has a node in this zone, occluded or
+// not (RFC 9471: in-bailiwick and sibling glue).
+template <class Fn>
+void glue_for(const ZoneVersion& version, const Node& cut, Fn&& fn) {
+  const RRset* ns = cut.find(dns::RRType::NS);
+  if (ns == nullptr) return;
+  ns->for_each_rdata([&](std::span<const std::uint8_t> target) {
+    KeyBuffer buf;
+    const Node* n = version.find(make_lookup_key(target, buf));
+    if (n == nullptr) return;
+    if (const RRset* a = n->find(dns::RRType::A)) fn(*n, *a);
+    if (const RRset* aaaa = n->find(dns::RRType::AAAA)) fn(*n, *aaaa);
+  });
+}
+
+}  // namespace zoned::zone
