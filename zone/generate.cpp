@@ -13,7 +13,10 @@ bool parse_u32(std::string_view s, std::uint32_t& v) {
   return ec == std::errc() && p == s.data() + s.size();
 }
 
+// A signed decimal; BIND reads the offset with sscanf("%d"), so an explicit
+// '+' is accepted as well as '-' ("${+1}" is offset 1).
 bool parse_i64(std::string_view s, std::int64_t& v) {
+  if (s.size() > 1 && s[0] == '+' && s[1] != '-' && s[1] != '+') s.remove_prefix(1);
   if (s.empty()) return false;
   auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
   return ec == std::errc() && p == s.data() + s.size();
@@ -48,8 +51,10 @@ void append_number(std::string& out, std::int64_t value, std::uint32_t width, ch
     digits[n++] = table[v % radix];
     v /= radix;
   } while (v != 0 && n < sizeof digits);
+  // Like printf("%0*d"), which BIND uses: the width counts the minus sign
+  // ("${-1,3}" on 0 gives "-01").
   if (neg) out.push_back('-');
-  for (std::size_t k = n; k < width; ++k) out.push_back('0');
+  for (std::size_t k = n + (neg ? 1 : 0); k < width; ++k) out.push_back('0');
   while (n > 0) out.push_back(digits[--n]);
 }
 

@@ -54,16 +54,24 @@ Tokenizer::Status Tokenizer::next(std::vector<Token>& out, bool& leading_blank,
         continue;
       }
       if (c == '"') {
-        // Quoted string: may span lines; `\x` escapes kept raw.
+        // Quoted string; `\x` escapes kept raw. A bare newline inside quotes
+        // is an error, as in BIND, Knot and ldns: it almost always means a
+        // missing closing quote. An escaped newline (backslash, newline) is
+        // accepted like BIND does and stands for a newline byte.
         const std::uint32_t tline = line_;
         std::size_t start = ++pos_;
-        while (pos_ < n && d[pos_] != '"') {
-          if (d[pos_] == '\\' && pos_ + 1 < n) ++pos_;
-          if (d[pos_] == '\n') { ++line_; line_start_ = pos_ + 1; }
+        while (pos_ < n && d[pos_] != '"' && d[pos_] != '\n') {
+          if (d[pos_] == '\\' && pos_ + 1 < n) {
+            ++pos_;
+            if (d[pos_] == '\n') { ++line_; line_start_ = pos_ + 1; }
+          }
           ++pos_;
         }
-        if (pos_ >= n) {
-          err = {tline, col, "unterminated quoted string"};
+        if (pos_ >= n || d[pos_] == '\n') {
+          err = {tline, col,
+                 pos_ >= n ? "unterminated quoted string (end of file inside quotes)"
+                           : "unterminated quoted string (newline inside quotes)"};
+          skip_to_line_end();
           return Status::Error;
         }
         out.push_back({std::string_view(d + start, pos_ - start), tline, col, true});

@@ -65,15 +65,6 @@ needs_named = pytest.mark.skipif(NAMED_COMPILEZONE is None,
 # one is fixed its tests XPASS, fail, and the entry must go.
 ALL_ZONECTL_TESTS = {"good_same", "good_reread", "good_fixed_point", "bad_zonectl", "warn_zonectl"}
 KNOWN_MISMATCHES = {
-    ("bad", "quoted_string_newline.zone"): (
-        "zonectl accepts a newline inside a quoted string; named, kzonecheck and ldns reject it",
-        {"bad_zonectl"}),
-    ("good", "generate_plus_offset.zone"): (
-        "zonectl rejects the offset '${+1}' in $GENERATE; named reads it as 1",
-        ALL_ZONECTL_TESTS),
-    ("good", "generate_negative_width.zone"): (
-        "$GENERATE ${-1,3} on 0: named pads to '-01' (width counts the sign), zonectl '-001'",
-        {"good_same", "good_reread"}),
 }
 
 

@@ -43,3 +43,36 @@ TEST_CASE("generate: substitutions") {
   CHECK(generate_expand("${1,2", 1, out));
   CHECK(generate_expand("${1,2,q}", 1, out));
 }
+
+TEST_CASE("generate: an offset may carry an explicit '+' (named reads it as a signed decimal)") {
+  std::string out;
+  // generate_plus_offset.zone: named-compilezone gives plus1 -> 192.0.2.2 and pad011.
+  CHECK_FALSE(generate_expand("192.0.2.${+1}", 1, out));
+  CHECK(out == "192.0.2.2");
+  CHECK_FALSE(generate_expand("pad${+10,3}", 1, out));
+  CHECK(out == "pad011");
+  CHECK_FALSE(generate_expand("${+0,2,x}", 10, out));
+  CHECK(out == "0a");
+  CHECK_FALSE(generate_expand("${-2}", 5, out));
+  CHECK(out == "3");
+  CHECK(generate_expand("${+}", 1, out));
+  CHECK(generate_expand("${++1}", 1, out));
+  CHECK(generate_expand("${+-1}", 1, out));
+}
+
+TEST_CASE("generate: a negative value's width counts the sign, like printf(\"%0*d\")") {
+  std::string out;
+  // generate_negative_width.zone: named-compilezone gives neg-01, neg000, neg-5.
+  CHECK_FALSE(generate_expand("neg${-1,3}", 0, out));
+  CHECK(out == "neg-01");
+  CHECK_FALSE(generate_expand("neg${-1,3}", 1, out));
+  CHECK(out == "neg000");
+  CHECK_FALSE(generate_expand("neg${-5}", 0, out));
+  CHECK(out == "neg-5");
+  CHECK_FALSE(generate_expand("${-12,2}", 0, out));  // width below the length: no cut
+  CHECK(out == "-12");
+  CHECK_FALSE(generate_expand("${-1,1}", 0, out));
+  CHECK(out == "-1");
+  CHECK_FALSE(generate_expand("${-7,5}", 2, out));
+  CHECK(out == "-0005");
+}

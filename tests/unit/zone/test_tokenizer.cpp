@@ -114,12 +114,59 @@ TEST_CASE("tokenizer: escaped specials stay inside unquoted tokens") {
   CHECK(e[0].tokens[3].text == "\\\"z");
 }
 
-TEST_CASE("tokenizer: a quoted string may span lines; later columns stay exact") {
-  auto e = entries("t TXT \"one\ntwo\" after\nnext A 1.1.1.1\n");
+TEST_CASE("tokenizer: a newline inside quotes is an error at the opening quote") {
+  // named-compilezone, kzonecheck and ldns all reject it ("unbalanced quotes").
+  TokenizerError err;
+  auto e = entries("a A 1.1.1.1\nw IN TXT \"multi\nline\"\n", &err);
+  REQUIRE(e.size() == 1);
+  CHECK(err.line == 2);
+  CHECK(err.column == 10);
+  CHECK(err.message == "unterminated quoted string (newline inside quotes)");
+
+  // Parentheses do not change that.
+  TokenizerError err2;
+  entries("w TXT ( \"a\nb\" )\n", &err2);
+  CHECK(err2.line == 1);
+  CHECK(err2.column == 9);
+  CHECK(err2.message == "unterminated quoted string (newline inside quotes)");
+
+  TokenizerError err3;
+  entries("w TXT \"abc", &err3);
+  CHECK(err3.line == 1);
+  CHECK(err3.column == 7);
+  CHECK(err3.message == "unterminated quoted string (end of file inside quotes)");
+}
+
+TEST_CASE("tokenizer: after a newline inside quotes, reading resumes on the next line") {
+  Tokenizer tz("w TXT \"multi\nnext A 1.1.1.1\n");
+  std::vector<Token> toks;
+  bool blank = false;
+  TokenizerError err;
+  REQUIRE(tz.next(toks, blank, err) == Tokenizer::Status::Error);
+  REQUIRE(tz.next(toks, blank, err) == Tokenizer::Status::Entry);
+  REQUIRE(toks.size() == 3);
+  CHECK(toks[0].text == "next");
+  CHECK(toks[0].line == 2);
+  CHECK(toks[0].column == 1);
+  CHECK(tz.next(toks, blank, err) == Tokenizer::Status::End);
+}
+
+TEST_CASE("tokenizer: an escaped newline inside quotes is kept; later columns stay exact") {
+  // named-compilezone accepts "multi\<newline>line" as TXT "multi\010line".
+  auto e = entries("t TXT \"one\\\ntwo\" after\nnext A 1.1.1.1\n");
   REQUIRE(e.size() == 2);
   REQUIRE(e[0].tokens.size() == 4);
-  CHECK(e[0].tokens[2].text == "one\ntwo");
+  CHECK(e[0].tokens[2].quoted);
+  CHECK(e[0].tokens[2].text == "one\\\ntwo");
+  CHECK(e[0].tokens[3].text == "after");
   CHECK(e[0].tokens[3].line == 2);
   CHECK(e[0].tokens[3].column == 6);
   CHECK(e[1].tokens[0].line == 3);
+
+  // An escaped backslash before the newline does not escape the newline.
+  TokenizerError err;
+  entries("t TXT \"a\\\\\nb\"\n", &err);
+  CHECK(err.line == 1);
+  CHECK(err.column == 7);
+  CHECK(err.message == "unterminated quoted string (newline inside quotes)");
 }
