@@ -339,3 +339,25 @@ TEST_CASE("lookup: make_lookup_key matches RecordList::make_key") {
     CHECK(std::vector<std::uint8_t>(k.begin(), k.end()) == expected);
   }
 }
+
+TEST_CASE("lookup: empty non-terminal and cut spanning several pages") {
+  // g.example.com. is an empty non-terminal over 1000 nodes (4 pages); the
+  // cut big.example.com. holds 600 occluded nodes.
+  const auto v = build_zone(std::string(kApex) +
+                                "$GENERATE 0-999 h${0,4,d}.g A 192.0.2.1\n"
+                                "big NS ns.big\n"
+                                "$GENERATE 0-599 n${0,4,d}.big A 192.0.2.2\n",
+                            "example.com.");
+  REQUIRE(v->node_count() > 6 * ZoneVersion::kNodesPerPage);
+  const Case cases[] = {
+      {"h0500.g.example.com.", RRType::A, Kind::Answer, "h0500.g.example.com.", RRType::A, "h0500.g.example.com.", 4, "", ""},
+      {"h0999.g.example.com.", RRType::TXT, Kind::NoData, "h0999.g.example.com.", kNone, "h0999.g.example.com.", 4, "", ""},
+      {"g.example.com.", RRType::A, Kind::NoData, "", kNone, "", 3, "", "big.example.com."},
+      {"zzz.g.example.com.", RRType::A, Kind::NxDomain, "", kNone, "", 3, "", "h0999.g.example.com."},
+      {"h0255x.g.example.com.", RRType::A, Kind::NxDomain, "", kNone, "", 3, "", "h0255.g.example.com."},
+      {"h0256x.g.example.com.", RRType::A, Kind::NxDomain, "", kNone, "", 3, "", "h0256.g.example.com."},
+      {"n0300.big.example.com.", RRType::A, Kind::Referral, "big.example.com.", RRType::NS, "", 0, "", ""},
+      {"bigz.example.com.", RRType::A, Kind::NxDomain, "", kNone, "example.com.", 2, "", "big.example.com."},
+  };
+  for (const Case& c : cases) run(*v, c);
+}
