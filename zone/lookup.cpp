@@ -49,6 +49,18 @@ void answer_from(const Node& n, dns::RRType qtype, bool wildcard, LookupResult& 
     r.kind = wildcard ? K::WildcardAnswer : K::Answer;
     return;
   }
+  if (qtype == dns::RRType::RRSIG) {
+    // Signatures of present types hang off their sets; only those whose type
+    // is absent form a set of their own. Any of them makes an answer.
+    const bool any = std::any_of(n.rrsets.begin(), n.rrsets.end(), [](const RRset& s) {
+      return s.rrsigs != nullptr || s.type == dns::RRType::RRSIG;
+    });
+    if (any) {
+      r.kind = wildcard ? K::WildcardAnswer : K::Answer;
+      r.rrset = n.find(dns::RRType::RRSIG);
+      return;
+    }
+  }
   if (const RRset* s = n.find(qtype)) {
     r.kind = wildcard ? K::WildcardAnswer : K::Answer;
     r.rrset = s;

@@ -23,7 +23,10 @@ using KeyBuffer = std::array<std::uint8_t, kMaxKeyLength>;
 
 struct LookupResult {
   enum class Kind : std::uint8_t {
-    Answer,          // node has rrset of qtype (qtype ANY: rrset is null, the node holds the data)
+    // node has rrset of qtype. qtype ANY: rrset is null, the node holds the
+    // data. qtype RRSIG: the node has signatures; rrset is the set of those
+    // whose covered type is absent (may be null), the rest hang off RRset::rrsigs.
+    Answer,
     NoData,          // the name exists (node, or an empty non-terminal: node null) but not the type
     NxDomain,        // no such name and no wildcard
     Referral,        // at or below a zone cut: cut/node = the cut, rrset = its NS

@@ -202,23 +202,21 @@ std::unique_ptr<const ZoneVersion> ZoneVersion::build(const RecordList& records,
   starts.push_back(records.size());
   v->node_count_ = nodes;
 
+  std::vector<std::shared_ptr<Page>> pages;  // writable until published below
   for (std::size_t first = 0; first < nodes; first += kNodesPerPage) {
     PageBuilder pb(records, starts, first, std::min(nodes, first + kNodesPerPage));
-    auto page = pb.build(origin_key);
-    v->page_first_keys_.push_back(page->nodes.front().key);
-    v->pages_.push_back(std::move(page));
+    pages.push_back(pb.build(origin_key));
+    v->page_first_keys_.push_back(pages.back()->nodes.front().key);
   }
 
   // Occlusion (RFC 1034 §4.2.1 zone cuts, RFC 6672 §2.3 DNAME): descendants
   // follow their ancestor directly in canonical order, so one pass that
-  // remembers the topmost open cut or DNAME owner suffices. Pages are still
-  // private here, so flags may be written.
+  // remembers the topmost open cut or DNAME owner suffices.
   std::span<const std::uint8_t> occluder;
   bool open = false;
-  for (std::size_t p = 0; p < v->pages_.size(); ++p) {
-    auto& page = const_cast<Page&>(*v->pages_[p]);
-    for (std::size_t i = 0; i < page.nodes.size(); ++i) {
-      Node& n = page.nodes[i];
+  for (std::size_t p = 0; p < pages.size(); ++p) {
+    for (std::size_t i = 0; i < pages[p]->nodes.size(); ++i) {
+      Node& n = pages[p]->nodes[i];
       if (n.has(node_flag::kApex)) v->apex_ = {static_cast<std::uint32_t>(p), static_cast<std::uint32_t>(i)};
       if (open && strictly_below(n.key, occluder)) {
         n.flags |= node_flag::kOccluded;
@@ -228,6 +226,7 @@ std::unique_ptr<const ZoneVersion> ZoneVersion::build(const RecordList& records,
       if (open) occluder = n.key;
     }
   }
+  v->pages_.assign(pages.begin(), pages.end());
 
   if (!v->pages_.empty()) {
     const RRset* soa = v->apex().find(dns::RRType::SOA);

@@ -361,3 +361,16 @@ TEST_CASE("lookup: empty non-terminal and cut spanning several pages") {
   };
   for (const Case& c : cases) run(*v, c);
 }
+
+TEST_CASE("lookup: qtype RRSIG answers from any signature at the node") {
+  const std::string sig = " 8 3 3600 20300101000000 20200101000000 12345 example.com. AAAA\n";
+  const auto v = build_zone(std::string(kApex) + "a A 192.0.2.1\na RRSIG A" + sig +
+                                "b A 192.0.2.1\nb RRSIG MX" + sig + "c A 192.0.2.1\n",
+                            "example.com.");
+  const Case cases[] = {
+      {"a.example.com.", RRType::RRSIG, Kind::Answer, "a.example.com.", kNone, "a.example.com.", 3, "", ""},
+      {"b.example.com.", RRType::RRSIG, Kind::Answer, "b.example.com.", RRType::RRSIG, "b.example.com.", 3, "", ""},
+      {"c.example.com.", RRType::RRSIG, Kind::NoData, "c.example.com.", kNone, "c.example.com.", 3, "", ""},
+  };
+  for (const Case& c : cases) run(*v, c);
+}
