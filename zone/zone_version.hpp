@@ -53,7 +53,8 @@ struct RRset {
 namespace node_flag {
 inline constexpr std::uint16_t kApex = 1u << 0;
 inline constexpr std::uint16_t kDelegation = 1u << 1;  // NS below the apex: a zone cut
-inline constexpr std::uint16_t kOccluded = 1u << 2;    // at or below a cut / below a DNAME: never answered from
+inline constexpr std::uint16_t kOccluded = 1u << 2;    // strictly below a cut or a DNAME owner:
+                                                       // never answered from (glue aside)
 inline constexpr std::uint16_t kHasDname = 1u << 3;
 inline constexpr std::uint16_t kHasCname = 1u << 4;
 inline constexpr std::uint16_t kWildcard = 1u << 5;    // owner's leftmost label is '*'
