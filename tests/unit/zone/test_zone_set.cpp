@@ -293,3 +293,77 @@ TEST_CASE("zone set: stress: readers always see one whole version") {
   }
   CHECK(FakeVersion::live == 0);
 }
+
+namespace {
+
+using zoned::zone::ZoneSet;
+using zoned::zone::ZoneVersion;
+
+// A real zone whose SOA serial is `serial` and whose data.example.com. A
+// record encodes the same number (10.0.hi.lo), so a reader can tell whether
+// the fields it read come from one version.
+std::unique_ptr<const ZoneVersion> real_version(std::uint32_t serial) {
+  const std::string text = "$TTL 3600\n@ SOA ns1 hostmaster " + std::to_string(serial) +
+                           " 7200 3600 1209600 300\n@ NS ns1\nns1 A 192.0.2.1\ndata A 10.0." +
+                           std::to_string(serial >> 8) + "." + std::to_string(serial & 0xffu) +
+                           "\n";
+  zoned::zone::RecordList rl;
+  auto out = parse(text, rl);
+  REQUIRE(count(out.diagnostics, zoned::zone::Severity::Error) == 0);
+  rl.sort();
+  return ZoneVersion::build(rl, name("example.com."));
+}
+
+}  // namespace
+
+TEST_CASE("zone set: stress with real ZoneVersions: serial and data agree") {
+  constexpr int kReaders = 3;
+  constexpr std::uint32_t kVersions = 400;
+  constexpr int kQuiescentEvery = 8;
+  ReclaimDomain d;
+  ZoneSet set(d);
+  CHECK(set.add_zone(name("example.com.")));
+  CHECK(set.publish(name("example.com."), real_version(1)));
+
+  std::atomic<bool> stop{false};
+  std::atomic<long> bad{0};
+  std::atomic<long> reads{0};
+  std::vector<std::thread> readers;
+  for (int r = 0; r < kReaders; ++r) {
+    readers.emplace_back([&] {
+      auto h = d.register_reader();
+      const auto q = name("data.Example.COM.");
+      ZoneKeyIndex::KeyBuffer key;
+      const std::size_t key_len = ZoneKeyIndex::make_key(q, key, nullptr);
+      long n = 0;
+      while (!stop.load(std::memory_order_relaxed)) {
+        const ZoneSet::Zone* z = set.find_zone(q);
+        const ZoneVersion* v = z == nullptr ? nullptr : z->current();
+        const zoned::zone::Node* node = v == nullptr ? nullptr : v->find({key.data(), key_len});
+        const zoned::zone::RRset* a = node == nullptr ? nullptr : node->find(zoned::dns::RRType::A);
+        if (a == nullptr || a->count != 1) {
+          bad.fetch_add(1);
+        } else {
+          a->for_each_rdata([&](std::span<const std::uint8_t> rd) {
+            if (rd.size() != 4 || (std::uint32_t{rd[2]} << 8 | rd[3]) != v->serial())
+              bad.fetch_add(1);
+          });
+          if (v->apex().find(zoned::dns::RRType::SOA) == nullptr) bad.fetch_add(1);
+        }
+        if (++n % kQuiescentEvery == 0) h.quiescent();
+      }
+      reads.fetch_add(n);
+    });
+  }
+  for (std::uint32_t s = 2; s <= kVersions; ++s) {
+    CHECK(set.publish(name("example.com."), real_version(s)));
+    d.reclaim();
+  }
+  stop = true;
+  for (auto& t : readers) t.join();
+  d.synchronize();
+  CHECK(bad == 0);
+  CHECK(reads > 0);
+  CHECK(d.pending() == 0);
+  CHECK(set.find_zone(name("example.com."))->current()->serial() == kVersions);
+}
