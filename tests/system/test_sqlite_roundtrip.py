@@ -10,6 +10,7 @@ beside data, no SOA) make export fail naming the zone, owner and type.
 
 Binary: ZONECTL, located as in test_zone_corpus.py (whose helpers are reused).
 """
+import json
 import sqlite3
 import textwrap
 
@@ -28,8 +29,12 @@ SMALL_ZONE = textwrap.dedent("""\
     """)
 
 
+def files(kind):
+    return [pytest.param(p, id=p.name) for p in sorted((ZONES / kind).glob("*.zone"))]
+
+
 def good_files():
-    return [pytest.param(p, id=p.name) for p in sorted((ZONES / "good").glob("*.zone"))]
+    return files("good")
 
 
 def zonectl(*args, cwd):
@@ -83,6 +88,42 @@ def test_good_roundtrip_is_lossless(path, tmp_path):
     exported = zonectl("export", origin, db, cwd=tmp_path)
     assert exported.returncode == 0, exported.stderr
     assert exported.stdout == expected.stdout
+
+
+@pytest.mark.parametrize("path", files("bad"))
+def test_import_refuses_what_check_zone_refuses(path, tmp_path):
+    require_zonectl()
+    db = tmp_path / "zones.db"
+    checked = zonectl_check(path)
+    imported = zonectl("import", origin_of(path), path.name, db, cwd=path.parent)
+    assert imported.returncode == checked.returncode
+    if checked.returncode != 0:
+        # Same findings, printed the same way; the last line is the verdict.
+        assert imported.stderr.splitlines()[:-1] == checked.stderr.splitlines()[:-1]
+        assert imported.stderr.splitlines()[-1].endswith("error(s), not imported")
+        assert imported.stdout == ""
+        assert not db.exists()
+
+
+def test_import_json(tmp_path):
+    require_zonectl()
+    (tmp_path / "z.zone").write_text(SMALL_ZONE)
+    r = zonectl("import", "--json", "example.com", "z.zone", "zones.db", cwd=tmp_path)
+    assert r.returncode == 0, r.stderr
+    out = json.loads(r.stdout)
+    assert out["imported"] is True and out["valid"] is True
+    assert out["records"] == 5 and out["errors"] == 0
+    (tmp_path / "bad.zone").write_text(SMALL_ZONE + "www CNAME ns1\n")
+    r = zonectl("import", "--json", "example.com", "bad.zone", "zones.db", cwd=tmp_path)
+    assert r.returncode == 1
+    out = json.loads(r.stdout)
+    assert out["imported"] is False and out["errors"] >= 1
+    assert any("CNAME" in d["message"] for d in out["diagnostics"])
+    r = zonectl("export", "--json", "example.com", "zones.db", cwd=tmp_path)
+    assert r.returncode == 0, r.stderr
+    out = json.loads(r.stdout)
+    assert out["valid"] is True and out["records"] == 5
+    assert out["master_file"] == dump_of(tmp_path, SMALL_ZONE)
 
 
 def test_reimport_replaces_the_zone(tmp_path):
