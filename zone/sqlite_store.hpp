@@ -41,7 +41,7 @@ inline constexpr std::size_t kMaxBadRowsReported = 20;
 // Appends the zone's rows to `out` (unsorted; check_zone() sorts). Each bad row
 // (owner not a name inside the zone, class not IN, TTL out of range, meta type,
 // rdata not valid for its type) becomes an Error in `diags` naming zone, owner
-// and type, with `file` = db_path; load nothing from `out` if one is present.
+// and type, with `file` = db_path; the caller must not use `out` then.
 // Errors of the database itself (cannot open, not a zoned database, zone
 // absent: "zone example.com. is not in DATABASE") are the returned Error.
 // Returns the number of rows read.
