@@ -5,6 +5,7 @@
 
 #include "command.hpp"
 #include "json.hpp"
+#include "zone_report.hpp"
 #include "zone/master_file.hpp"
 #include "zone/record_list.hpp"
 #include "zone/zone_check.hpp"
@@ -92,9 +93,7 @@ int run_check_zone(std::span<const std::string_view> args) {
   }
   if (positional.size() != 2) return usage_error("expected ZONE and FILE");
   if (dump && json) return usage_error("--dump and --json cannot be combined");
-  std::string zone_text(positional[0]);
-  if (zone_text.empty() || zone_text.back() != '.') zone_text += '.';
-  auto origin = dns::Name::parse(zone_text);
+  auto origin = zone_argument(positional[0]);
   if (!origin) return usage_error(("bad zone name: " + origin.error()).c_str());
 
   zone::ParseOptions options;
@@ -104,8 +103,7 @@ int run_check_zone(std::span<const std::string_view> args) {
   if (outcome.ok()) zone::check_zone(records, *origin, outcome.files, outcome.diagnostics);
   const bool valid = outcome.ok();
   std::size_t errors = 0, warnings = 0;
-  for (const auto& d : outcome.diagnostics)
-    (d.severity == zone::Severity::Error ? errors : warnings)++;
+  count_diagnostics(outcome.diagnostics, errors, warnings);
 
   if (json) {
     JsonWriter w;
@@ -115,17 +113,7 @@ int run_check_zone(std::span<const std::string_view> args) {
     w.key("valid").value(valid);
     w.key("errors").value(std::uint64_t{errors});
     w.key("warnings").value(std::uint64_t{warnings});
-    w.key("diagnostics").begin_array();
-    for (const auto& d : outcome.diagnostics) {
-      w.begin_object();
-      w.key("severity").value(d.severity == zone::Severity::Error ? "error" : "warning");
-      w.key("file").value(d.file);
-      w.key("line").value(std::uint64_t{d.line});
-      w.key("column").value(std::uint64_t{d.column});
-      w.key("message").value(d.message);
-      w.end_object();
-    }
-    w.end_array();
+    write_json_diagnostics(w, outcome.diagnostics);
     if (valid) {
       const auto s = zone::summarize(records);
       w.key("summary").begin_object();
@@ -141,7 +129,7 @@ int run_check_zone(std::span<const std::string_view> args) {
     return valid ? kExitOk : kExitFailure;
   }
 
-  for (const auto& d : outcome.diagnostics) std::fprintf(stderr, "%s\n", d.to_string().c_str());
+  print_diagnostics(outcome.diagnostics);
   if (!valid) {
     if (errors >= options.max_errors)
       std::fprintf(stderr, "zonectl check-zone: stopped after %zu errors\n", errors);

@@ -6,23 +6,13 @@
 
 #include "command.hpp"
 #include "json.hpp"
+#include "zone_report.hpp"
 #include "zone/record_list.hpp"
 #include "zone/sqlite_store.hpp"
 #include "zone/zone_check.hpp"
 #include "zone/zone_dump.hpp"
 
 namespace zoned::ctl {
-
-// Defined in cmd_import.cpp (to move to a zonectl header shared with check-zone).
-Result<dns::Name> zone_argument(std::string_view text);
-void count_diagnostics(const std::vector<zone::Diagnostic>& diags, std::size_t& errors,
-                       std::size_t& warnings);
-void print_diagnostics(const std::vector<zone::Diagnostic>& diags);
-void write_json_diagnostics(JsonWriter& w, const std::vector<zone::Diagnostic>& diags);
-
-// Registered in commands.cpp.
-extern const std::string_view kExportHelp;
-int run_export(std::span<const std::string_view> args);
 
 const std::string_view kExportHelp =
     "NAME\n"

@@ -6,16 +6,13 @@
 
 #include "command.hpp"
 #include "json.hpp"
+#include "zone_report.hpp"
 #include "zone/master_file.hpp"
 #include "zone/record_list.hpp"
 #include "zone/sqlite_store.hpp"
 #include "zone/zone_check.hpp"
 
 namespace zoned::ctl {
-
-// Registered in commands.cpp.
-extern const std::string_view kImportHelp;
-int run_import(std::span<const std::string_view> args);
 
 const std::string_view kImportHelp =
     "NAME\n"
@@ -61,39 +58,6 @@ const std::string_view kImportHelp =
     "EXAMPLES\n"
     "    zonectl import example.com db.example /var/lib/zoned/zones.sqlite\n"
     "    zonectl export example.com /var/lib/zoned/zones.sqlite\n";
-
-// Helpers shared with cmd_export.cpp (declared there). They belong in a
-// zonectl header shared with check-zone, which does the same inline.
-
-Result<dns::Name> zone_argument(std::string_view text) {
-  std::string zone_text(text);
-  if (zone_text.empty() || zone_text.back() != '.') zone_text += '.';
-  return dns::Name::parse(zone_text);
-}
-
-void count_diagnostics(const std::vector<zone::Diagnostic>& diags, std::size_t& errors,
-                       std::size_t& warnings) {
-  errors = warnings = 0;
-  for (const auto& d : diags) (d.severity == zone::Severity::Error ? errors : warnings)++;
-}
-
-void print_diagnostics(const std::vector<zone::Diagnostic>& diags) {
-  for (const auto& d : diags) std::fprintf(stderr, "%s\n", d.to_string().c_str());
-}
-
-void write_json_diagnostics(JsonWriter& w, const std::vector<zone::Diagnostic>& diags) {
-  w.key("diagnostics").begin_array();
-  for (const auto& d : diags) {
-    w.begin_object();
-    w.key("severity").value(d.severity == zone::Severity::Error ? "error" : "warning");
-    w.key("file").value(d.file);
-    w.key("line").value(std::uint64_t{d.line});
-    w.key("column").value(std::uint64_t{d.column});
-    w.key("message").value(d.message);
-    w.end_object();
-  }
-  w.end_array();
-}
 
 namespace {
 

@@ -23,5 +23,9 @@ struct Command {
 // The commands (declared here, defined in their cmd_*.cpp).
 int run_check_zone(std::span<const std::string_view> args);
 extern const std::string_view kCheckZoneHelp;
+int run_import(std::span<const std::string_view> args);
+extern const std::string_view kImportHelp;
+int run_export(std::span<const std::string_view> args);
+extern const std::string_view kExportHelp;
 
 }  // namespace zoned::ctl

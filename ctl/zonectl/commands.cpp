@@ -3,10 +3,6 @@
 namespace zoned::ctl {
 
 // Defined in cmd_import.cpp / cmd_export.cpp (declarations to move to command.hpp).
-int run_import(std::span<const std::string_view> args);
-extern const std::string_view kImportHelp;
-int run_export(std::span<const std::string_view> args);
-extern const std::string_view kExportHelp;
 
 std::span<const Command> commands() {
   static const Command table[] = {
