@@ -1,46 +1,14 @@
 // Proves that parsing a query and writing a response allocate nothing (the
-// query path rule in DESIGN.md). Global operator new is replaced for this
-// binary; it only counts while a test switches counting on.
+// query path rule in DESIGN.md), counted by tests/unit/alloc_counter.
 #include <doctest/doctest.h>
 
 #include <array>
-#include <cstdlib>
-#include <new>
 
 #include "dns/edns.hpp"
 #include "dns/message_reader.hpp"
 #include "dns/message_writer.hpp"
+#include "alloc_counter.hpp"
 #include "test_message_util.hpp"
-
-namespace {
-bool g_counting = false;
-std::size_t g_allocations = 0;
-
-void* counted_alloc(std::size_t n) {
-  if (g_counting) ++g_allocations;
-  if (void* p = std::malloc(n == 0 ? 1 : n)) return p;
-  throw std::bad_alloc();
-}
-}  // namespace
-
-// The whole non-aligned family is replaced so that every form of new pairs
-// with the delete below (ASan reports a mismatch otherwise, e.g. for the
-// nothrow new std::stable_sort uses for its temporary buffer).
-void* operator new(std::size_t n) { return counted_alloc(n); }
-void* operator new[](std::size_t n) { return counted_alloc(n); }
-void* operator new(std::size_t n, const std::nothrow_t&) noexcept {
-  if (g_counting) ++g_allocations;
-  return std::malloc(n == 0 ? 1 : n);
-}
-void* operator new[](std::size_t n, const std::nothrow_t& tag) noexcept {
-  return operator new(n, tag);
-}
-void operator delete(void* p, const std::nothrow_t&) noexcept { std::free(p); }
-void operator delete[](void* p, const std::nothrow_t&) noexcept { std::free(p); }
-void operator delete(void* p) noexcept { std::free(p); }
-void operator delete[](void* p) noexcept { std::free(p); }
-void operator delete(void* p, std::size_t) noexcept { std::free(p); }
-void operator delete[](void* p, std::size_t) noexcept { std::free(p); }
 
 using namespace zoned::dns;
 using zoned::dns::test::Bytes;
@@ -58,8 +26,7 @@ TEST_CASE("message: parsing a query and writing a response do not allocate") {
   const std::array<EdnsOption, 1> opts{EdnsOption{edns_option::NSID, nsid}};
 
   std::size_t answers = 0;
-  g_allocations = 0;
-  g_counting = true;
+  zoned::test::AllocationCounter allocations;
   for (int i = 0; i < 1000; ++i) {
     MessageReader r(q.b);
     if (r.parse() != ParseError::Ok) break;
@@ -79,7 +46,6 @@ TEST_CASE("message: parsing a query and writing a response do not allocate") {
     MessageReader check(w.message());
     if (check.parse() != ParseError::Ok) break;
   }
-  g_counting = false;
+  CHECK(allocations.count() == 0);
   CHECK(answers == 1000);
-  CHECK(g_allocations == 0);
 }

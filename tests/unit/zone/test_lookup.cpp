@@ -9,6 +9,7 @@
 #include "zone/lookup.hpp"
 #include "zone/record_list.hpp"
 #include "zone/zone_version.hpp"
+#include "alloc_counter.hpp"
 #include "zone_test_util.hpp"
 
 using namespace zoned;
@@ -373,4 +374,35 @@ TEST_CASE("lookup: qtype RRSIG answers from any signature at the node") {
       {"c.example.com.", RRType::RRSIG, Kind::NoData, "c.example.com.", kNone, "c.example.com.", 3, "", ""},
   };
   for (const Case& c : cases) run(*v, c);
+}
+
+TEST_CASE("lookup: the query path allocates nothing") {
+  // One of each kind: answer, CNAME chain, DNAME, wildcard CNAME, referral
+  // (with glue), DS at the cut, empty non-terminal, NXDOMAIN, loop, cap.
+  const std::vector<std::pair<dns::Name, RRType>> queries = {
+      {name("mail.example.com."), RRType::A},       {name("alias.example.com."), RRType::A},
+      {name("x.w.in.example.com."), RRType::A},     {name("q.w.example.com."), RRType::A},
+      {name("deep.below.sub.example.com."), RRType::A}, {name("sub.example.com."), RRType::DS},
+      {name("b.c.example.com."), RRType::A},        {name("nothing.example.com."), RRType::A},
+      {name("loop1.example.com."), RRType::A},      {name("c1.example.com."), RRType::A},
+  };
+  const ZoneVersion& zone = zone_a();
+  auto chain = std::make_unique<Chain>();
+  std::size_t glue_sets = 0;
+  std::size_t synthesized = 0;
+  zoned::test::AllocationCounter allocations;
+  for (int round = 0; round < 1000; ++round) {
+    for (const auto& [qname, qtype] : queries) {
+      const LookupResult r = lookup(zone, qname, qtype);
+      if (r.kind == Kind::Referral) glue_for(zone, *r.cut, [&](const Node&, const RRset&) { ++glue_sets; });
+      if (r.kind == Kind::Dname) {
+        dns::Name target;
+        if (synthesize_dname_target(qname, r, target)) ++synthesized;
+      }
+      follow_chain(zone, qname, qtype, *chain);
+    }
+  }
+  CHECK(allocations.count() == 0);
+  CHECK(glue_sets == 3000);   // the work was done: three glue sets per referral
+  CHECK(synthesized == 1000);
 }

@@ -4,44 +4,15 @@
 #include <doctest/doctest.h>
 
 #include <atomic>
-#include <cstdlib>
 #include <memory>
-#include <new>
 #include <string>
 #include <thread>
 #include <vector>
 
 #include "zone/record_list.hpp"
 #include "zone/zone_set.hpp"
+#include "alloc_counter.hpp"
 #include "zone_test_util.hpp"
-
-// Global operator new is replaced for the test_zone binary so that the lookup
-// test can check that find_zone allocates nothing (DESIGN.md "Threads": no
-// allocation on the query path). It counts only on a thread that switched
-// counting on, so other tests and threads are unaffected.
-namespace {
-thread_local bool t_count_allocations = false;
-thread_local long t_allocations = 0;
-void* counted_alloc(std::size_t n) {
-  if (t_count_allocations) ++t_allocations;
-  if (void* p = std::malloc(n == 0 ? 1 : n)) return p;
-  throw std::bad_alloc();
-}
-}  // namespace
-
-void* operator new(std::size_t n) { return counted_alloc(n); }
-void* operator new[](std::size_t n) { return counted_alloc(n); }
-void* operator new(std::size_t n, const std::nothrow_t&) noexcept {
-  if (t_count_allocations) ++t_allocations;
-  return std::malloc(n == 0 ? 1 : n);
-}
-void* operator new[](std::size_t n, const std::nothrow_t& tag) noexcept { return operator new(n, tag); }
-void operator delete(void* p) noexcept { std::free(p); }
-void operator delete[](void* p) noexcept { std::free(p); }
-void operator delete(void* p, std::size_t) noexcept { std::free(p); }
-void operator delete[](void* p, std::size_t) noexcept { std::free(p); }
-void operator delete(void* p, const std::nothrow_t&) noexcept { std::free(p); }
-void operator delete[](void* p, const std::nothrow_t&) noexcept { std::free(p); }
 
 namespace {
 
@@ -132,20 +103,24 @@ TEST_CASE("zone set: longest match with parent and child zones served") {
   {
     const auto q = name("a.b.c.d.child.example.com.");
     const auto apex = name("child.example.com.");
-    t_allocations = 0;
-    t_count_allocations = true;
-    const FakeSet::Zone* z1 = set.find_zone(q);
-    const FakeSet::Zone* z2 = set.find_zone_for_ds(apex);
-    const FakeSet::Zone* z3 = set.find_exact(apex);
-    t_count_allocations = false;
-    CHECK(t_allocations == 0);
+    const FakeSet::Zone* z1 = nullptr;
+    const FakeSet::Zone* z2 = nullptr;
+    const FakeSet::Zone* z3 = nullptr;
+    {
+      zoned::test::AllocationCounter allocations;
+      z1 = set.find_zone(q);
+      z2 = set.find_zone_for_ds(apex);
+      z3 = set.find_exact(apex);
+      CHECK(allocations.count() == 0);
+    }
     CHECK(z1 == z3);
     CHECK(z2 != nullptr);
     // The counter works: an allocation while counting is seen.
-    t_count_allocations = true;
-    auto probe = std::make_unique<int>(1);
-    t_count_allocations = false;
-    CHECK(t_allocations == 1);
+    {
+      zoned::test::AllocationCounter allocations;
+      auto probe = std::make_unique<int>(1);
+      CHECK(allocations.count() == 1);
+    }
   }
 
   CHECK(set.remove_zone(name("child.example.com.")));
