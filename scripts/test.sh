@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # The newcomer's second command (and what CI runs): install what is missing,
 # build the release and the ASan+UBSan configurations, run the unit tests in
-# both, the system tests against both, and a short fuzzing pass on every
-# libFuzzer target. Ends with one summary line: "summary: N passed, N failed".
+# both, the system tests against both, the concurrency tests under TSan, and a
+# short fuzzing pass on every libFuzzer target. Ends with one summary line: "summary: N passed, N failed".
 #
 #   ZONED_FUZZ_SECONDS  seconds per fuzz target (default 10; 0 skips fuzzing)
 set -uo pipefail
@@ -54,6 +54,13 @@ for preset in release asan; do
     /usr/bin/python3 -m pytest -q -p no:cacheprovider --junitxml="$logs/pytest-$preset.xml" tests/system
   count_pytest "$logs/pytest-$preset.xml"
 done
+
+# The concurrency tests (version publishing and reclamation) under ThreadSanitizer.
+if stage "build (tsan)" bash -c "cmake --preset tsan >/dev/null && cmake --build --preset tsan --target test_zone"; then
+  stage "concurrency tests (tsan)" bash -c \
+    "TSAN_OPTIONS=halt_on_error=1 ctest --preset tsan -R 'qsbr|zone set' 2>&1 | tee $logs/ctest-tsan.log; exit \${PIPESTATUS[0]}"
+  count_ctest "$logs/ctest-tsan.log"
+fi
 
 fuzz_seconds=${ZONED_FUZZ_SECONDS:-10}
 if [[ $fuzz_seconds != 0 ]]; then
