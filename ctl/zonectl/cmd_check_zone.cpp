@@ -4,6 +4,7 @@
 #include <string>
 
 #include "command.hpp"
+#include "args.hpp"
 #include "json.hpp"
 #include "zone_report.hpp"
 #include "zone/master_file.hpp"
@@ -66,35 +67,20 @@ const std::string_view kCheckZoneHelp =
 
 namespace {
 
-int usage_error(const char* msg) {
-  std::fprintf(stderr, "zonectl check-zone: %s\nusage: zonectl check-zone [--dump] [--json] ZONE FILE\n",
-               msg);
-  return kExitUsage;
-}
+const CommandSpec kSpec{"check-zone", "usage: zonectl check-zone [--dump] [--json] ZONE FILE", kCheckZoneHelp};
 
 }  // namespace
 
 int run_check_zone(std::span<const std::string_view> args) {
-  bool dump = false, json = false;
+  bool dump = false;
+  bool json = false;
+  const Flag flags[] = {{"--dump", &dump}, {"--json", &json}};
   std::vector<std::string_view> positional;
-  for (auto a : args) {
-    if (a == "--dump") {
-      dump = true;
-    } else if (a == "--json") {
-      json = true;
-    } else if (a == "-h" || a == "--help") {
-      std::fwrite(kCheckZoneHelp.data(), 1, kCheckZoneHelp.size(), stdout);
-      return kExitOk;
-    } else if (a.size() > 1 && a[0] == '-') {
-      return usage_error(("unknown option '" + std::string(a) + "'").c_str());
-    } else {
-      positional.push_back(a);
-    }
-  }
-  if (positional.size() != 2) return usage_error("expected ZONE and FILE");
-  if (dump && json) return usage_error("--dump and --json cannot be combined");
+  if (auto stop = parse_args(kSpec, args, flags, positional)) return *stop;
+  if (positional.size() != 2) return usage_error(kSpec, "expected ZONE and FILE");
+  if (dump && json) return usage_error(kSpec, "--dump and --json cannot be combined");
   auto origin = zone_argument(positional[0]);
-  if (!origin) return usage_error(("bad zone name: " + origin.error()).c_str());
+  if (!origin) return usage_error(kSpec, "bad zone name: " + origin.error());
 
   zone::ParseOptions options;
   options.origin = *origin;

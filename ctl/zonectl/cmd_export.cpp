@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "command.hpp"
+#include "args.hpp"
 #include "json.hpp"
 #include "zone_report.hpp"
 #include "zone/record_list.hpp"
@@ -56,33 +57,18 @@ const std::string_view kExportHelp =
 
 namespace {
 
-constexpr const char* kExportUsage = "usage: zonectl export [--json] ZONE DATABASE";
-
-int usage_error(const std::string& msg) {
-  std::fprintf(stderr, "zonectl export: %s\n%s\n", msg.c_str(), kExportUsage);
-  return kExitUsage;
-}
+const CommandSpec kSpec{"export", "usage: zonectl export [--json] ZONE DATABASE", kExportHelp};
 
 }  // namespace
 
 int run_export(std::span<const std::string_view> args) {
   bool json = false;
+  const Flag flags[] = {{"--json", &json}};
   std::vector<std::string_view> positional;
-  for (auto a : args) {
-    if (a == "--json") {
-      json = true;
-    } else if (a == "-h" || a == "--help") {
-      std::fwrite(kExportHelp.data(), 1, kExportHelp.size(), stdout);
-      return kExitOk;
-    } else if (a.size() > 1 && a[0] == '-') {
-      return usage_error("unknown option '" + std::string(a) + "'");
-    } else {
-      positional.push_back(a);
-    }
-  }
-  if (positional.size() != 2) return usage_error("expected ZONE and DATABASE");
+  if (auto stop = parse_args(kSpec, args, flags, positional)) return *stop;
+  if (positional.size() != 2) return usage_error(kSpec, "expected ZONE and DATABASE");
   auto origin = zone_argument(positional[0]);
-  if (!origin) return usage_error("bad zone name: " + origin.error());
+  if (!origin) return usage_error(kSpec, "bad zone name: " + origin.error());
   const std::string database(positional[1]);
 
   zone::RecordList records;

@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "command.hpp"
+#include "args.hpp"
 #include "json.hpp"
 #include "zone_report.hpp"
 #include "zone/master_file.hpp"
@@ -61,33 +62,18 @@ const std::string_view kImportHelp =
 
 namespace {
 
-constexpr const char* kImportUsage = "usage: zonectl import [--json] ZONE FILE DATABASE";
-
-int usage_error(const std::string& msg) {
-  std::fprintf(stderr, "zonectl import: %s\n%s\n", msg.c_str(), kImportUsage);
-  return kExitUsage;
-}
+const CommandSpec kSpec{"import", "usage: zonectl import [--json] ZONE FILE DATABASE", kImportHelp};
 
 }  // namespace
 
 int run_import(std::span<const std::string_view> args) {
   bool json = false;
+  const Flag flags[] = {{"--json", &json}};
   std::vector<std::string_view> positional;
-  for (auto a : args) {
-    if (a == "--json") {
-      json = true;
-    } else if (a == "-h" || a == "--help") {
-      std::fwrite(kImportHelp.data(), 1, kImportHelp.size(), stdout);
-      return kExitOk;
-    } else if (a.size() > 1 && a[0] == '-') {
-      return usage_error("unknown option '" + std::string(a) + "'");
-    } else {
-      positional.push_back(a);
-    }
-  }
-  if (positional.size() != 3) return usage_error("expected ZONE, FILE and DATABASE");
+  if (auto stop = parse_args(kSpec, args, flags, positional)) return *stop;
+  if (positional.size() != 3) return usage_error(kSpec, "expected ZONE, FILE and DATABASE");
   auto origin = zone_argument(positional[0]);
-  if (!origin) return usage_error("bad zone name: " + origin.error());
+  if (!origin) return usage_error(kSpec, "bad zone name: " + origin.error());
   const std::string file(positional[1]);
   const std::string database(positional[2]);
 

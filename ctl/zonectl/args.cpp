@@ -1,0 +1,38 @@
+#include "ctl/zonectl/args.hpp"
+
+#include <cstdio>
+
+#include "ctl/zonectl/command.hpp"
+
+namespace zoned::ctl {
+
+std::optional<int> parse_args(const CommandSpec& spec, std::span<const std::string_view> args,
+                              std::span<const Flag> flags,
+                              std::vector<std::string_view>& positional) {
+  for (auto a : args) {
+    if (a == "-h" || a == "--help") {
+      std::fwrite(spec.help.data(), 1, spec.help.size(), stdout);
+      return kExitOk;
+    }
+    bool matched = false;
+    for (const Flag& f : flags) {
+      if (a == f.name) {
+        *f.value = true;
+        matched = true;
+      }
+    }
+    if (matched) continue;
+    if (a.size() > 1 && a[0] == '-') return usage_error(spec, "unknown option '" + std::string(a) + "'");
+    positional.push_back(a);
+  }
+  return std::nullopt;
+}
+
+int usage_error(const CommandSpec& spec, const std::string& message) {
+  std::fprintf(stderr, "zonectl %.*s: %s\n%.*s\n", static_cast<int>(spec.name.size()),
+               spec.name.data(), message.c_str(), static_cast<int>(spec.usage.size()),
+               spec.usage.data());
+  return kExitUsage;
+}
+
+}  // namespace zoned::ctl
