@@ -47,11 +47,11 @@ struct Group {
 
 class PageBuilder {
  public:
-  PageBuilder(const RecordList& rl, const std::vector<std::size_t>& node_starts, std::size_t first,
+  PageBuilder(const RecordList& rl, std::span<const std::size_t> node_starts, std::size_t first,
               std::size_t last)
       : rl_(rl), starts_(node_starts), first_(first), last_(last) {}
 
-  std::shared_ptr<ZoneVersion::Page> build(const std::vector<std::uint8_t>& origin_key) {
+  std::shared_ptr<ZoneVersion::Page> build(std::span<const std::uint8_t> origin_key) {
     auto page = std::make_shared<ZoneVersion::Page>();
     // Reserve upper bounds so that spans into the vectors stay valid.
     std::size_t bytes = 0, sets = 0;
@@ -81,6 +81,15 @@ class PageBuilder {
     RRset s;
     s.type = type;
     s.ttl = rl_[b].ttl;
+    if (orphans != nullptr) {
+      // The orphan RRSIGs of several covered types share one set: it takes
+      // the TTL of the first of them (canonical order).
+      for (const Group& g : *orphans)
+        if (g.orphan) {
+          s.ttl = rl_[g.begin].ttl;
+          break;
+        }
+    }
     const std::size_t at = page.bytes.size();
     auto put = [&](std::size_t i) {
       const auto& r = rl_[i];
@@ -102,7 +111,7 @@ class PageBuilder {
   }
 
   void add_node(ZoneVersion::Page& page, std::size_t b, std::size_t e,
-                const std::vector<std::uint8_t>& origin_key) {
+                std::span<const std::uint8_t> origin_key) {
     groups_.clear();
     for (std::size_t i = b; i < e;) {
       Group g;
@@ -165,7 +174,7 @@ class PageBuilder {
   }
 
   const RecordList& rl_;
-  const std::vector<std::size_t>& starts_;
+  std::span<const std::size_t> starts_;
   std::size_t first_, last_;
   std::vector<Group> groups_;
 };
@@ -186,6 +195,25 @@ dns::Name Node::owner_name() const {
   return n;
 }
 
+std::shared_ptr<ZoneVersion::Page> ZoneVersion::build_page(const RecordList& records,
+                                                           std::span<const std::size_t> starts,
+                                                           std::size_t first, std::size_t last,
+                                                           std::span<const std::uint8_t> origin_key) {
+  PageBuilder pb(records, starts, first, last);
+  return pb.build(origin_key);
+}
+
+void ZoneVersion::OcclusionScan::visit(Node& n) noexcept {
+  // RFC 1034 §4.2.1 (zone cuts), RFC 6672 §2.3 (DNAME): names strictly below
+  // are not answered from.
+  if (open && strictly_below(n.key, occluder)) {
+    n.flags |= node_flag::kOccluded;
+    return;
+  }
+  open = n.has(node_flag::kDelegation) || n.has(node_flag::kHasDname);
+  if (open) occluder = n.key;
+}
+
 std::unique_ptr<const ZoneVersion> ZoneVersion::build(const RecordList& records,
                                                       const dns::Name& origin) {
   assert(records.sorted());
@@ -200,54 +228,67 @@ std::unique_ptr<const ZoneVersion> ZoneVersion::build(const RecordList& records,
     if (i == 0 || !records.same_owner(records[i - 1], records[i])) starts.push_back(i);
   const std::size_t nodes = starts.size();
   starts.push_back(records.size());
-  v->node_count_ = nodes;
 
   std::vector<std::shared_ptr<Page>> pages;  // writable until published below
+  OcclusionScan scan;
   for (std::size_t first = 0; first < nodes; first += kNodesPerPage) {
-    PageBuilder pb(records, starts, first, std::min(nodes, first + kNodesPerPage));
-    pages.push_back(pb.build(origin_key));
-    v->page_first_keys_.push_back(pages.back()->nodes.front().key);
-  }
-
-  // Occlusion (RFC 1034 §4.2.1 zone cuts, RFC 6672 §2.3 DNAME): descendants
-  // follow their ancestor directly in canonical order, so one pass that
-  // remembers the topmost open cut or DNAME owner suffices.
-  std::span<const std::uint8_t> occluder;
-  bool open = false;
-  for (std::size_t p = 0; p < pages.size(); ++p) {
-    for (std::size_t i = 0; i < pages[p]->nodes.size(); ++i) {
-      Node& n = pages[p]->nodes[i];
-      if (n.has(node_flag::kApex)) v->apex_ = {static_cast<std::uint32_t>(p), static_cast<std::uint32_t>(i)};
-      if (open && strictly_below(n.key, occluder)) {
-        n.flags |= node_flag::kOccluded;
-        continue;
-      }
-      open = n.has(node_flag::kDelegation) || n.has(node_flag::kHasDname);
-      if (open) occluder = n.key;
-    }
+    pages.push_back(build_page(records, starts, first, std::min(nodes, first + kNodesPerPage), origin_key));
+    for (Node& n : pages.back()->nodes) scan.visit(n);
   }
   v->pages_.assign(pages.begin(), pages.end());
+  v->index_pages();
+  return v;
+}
 
-  if (!v->pages_.empty()) {
-    const RRset* soa = v->apex().find(dns::RRType::SOA);
-    if (soa != nullptr && soa->count > 0) {
-      std::span<const std::uint8_t> rdata;
-      soa->for_each_rdata([&](std::span<const std::uint8_t> rd) { if (rdata.empty()) rdata = rd; });
-      if (rdata.size() >= kSoaTailLength) {
-        const std::size_t tail = rdata.size() - kSoaTailLength;
-        v->serial_ = read_u32(rdata, tail);
-        const std::uint32_t minimum = read_u32(rdata, tail + 16);
-        // RFC 2308 §3: negative TTL = min(SOA TTL, SOA MINIMUM).
-        v->negative_soa_data_.assign(soa->data.begin(), soa->data.begin() + 2 + static_cast<std::ptrdiff_t>(rdata.size()));
-        v->negative_soa_.type = dns::RRType::SOA;
-        v->negative_soa_.count = 1;
-        v->negative_soa_.ttl = std::min(soa->ttl, minimum);
-        v->negative_soa_.data = v->negative_soa_data_;
-        v->negative_soa_.rrsigs = soa->rrsigs;
+void ZoneVersion::index_pages() {
+  page_first_keys_.clear();
+  page_first_keys_.reserve(pages_.size());
+  node_count_ = 0;
+  for (const auto& page : pages_) {
+    assert(!page->nodes.empty());
+    page_first_keys_.push_back(page->nodes.front().key);
+    node_count_ += page->nodes.size();
+  }
+  apex_ = {};
+  serial_ = 0;
+  negative_soa_ = {};
+  negative_soa_data_.clear();
+  if (pages_.empty()) return;
+
+  std::vector<std::uint8_t> origin_key;
+  RecordList::make_key(origin_.wire(), origin_key);
+  auto pit = std::upper_bound(page_first_keys_.begin(), page_first_keys_.end(),
+                              std::span<const std::uint8_t>(origin_key),
+                              [](std::span<const std::uint8_t> k, std::span<const std::uint8_t> f) {
+                                return key_less(k, f);
+                              });
+  if (pit != page_first_keys_.begin()) {
+    const std::size_t p = static_cast<std::size_t>(pit - page_first_keys_.begin()) - 1;
+    const auto& nodes = pages_[p]->nodes;
+    for (std::size_t i = 0; i < nodes.size(); ++i)
+      if (nodes[i].has(node_flag::kApex)) {
+        apex_ = {static_cast<std::uint32_t>(p), static_cast<std::uint32_t>(i)};
+        break;
       }
+  }
+
+  const RRset* soa = apex().find(dns::RRType::SOA);
+  if (soa != nullptr && soa->count > 0) {
+    std::span<const std::uint8_t> rdata;
+    soa->for_each_rdata([&](std::span<const std::uint8_t> rd) { if (rdata.empty()) rdata = rd; });
+    if (rdata.size() >= kSoaTailLength) {
+      const std::size_t tail = rdata.size() - kSoaTailLength;
+      serial_ = read_u32(rdata, tail);
+      const std::uint32_t minimum = read_u32(rdata, tail + 16);
+      // RFC 2308 §3: negative TTL = min(SOA TTL, SOA MINIMUM).
+      negative_soa_data_.assign(soa->data.begin(), soa->data.begin() + 2 + static_cast<std::ptrdiff_t>(rdata.size()));
+      negative_soa_.type = dns::RRType::SOA;
+      negative_soa_.count = 1;
+      negative_soa_.ttl = std::min(soa->ttl, minimum);
+      negative_soa_.data = negative_soa_data_;
+      negative_soa_.rrsigs = soa->rrsigs;
     }
   }
-  return v;
 }
 
 const Node& ZoneVersion::apex() const noexcept { return pages_[apex_.page]->nodes[apex_.index]; }

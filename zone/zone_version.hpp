@@ -124,7 +124,27 @@ class ZoneVersion {
   }
 
  private:
+  friend class DiffAccess;  // apply_diff/compute_diff (zone/diff.cpp) share and rebuild pages
+
   ZoneVersion() = default;
+
+  // Builds one page from nodes [first, last) of a sorted RecordList, where
+  // node n is records [starts[n], starts[n + 1]). Sets every flag but kOccluded.
+  [[nodiscard]] static std::shared_ptr<Page> build_page(const RecordList& records,
+                                                        std::span<const std::size_t> starts,
+                                                        std::size_t first, std::size_t last,
+                                                        std::span<const std::uint8_t> origin_key);
+  // kOccluded, set in one canonical-order pass that may span pages: descendants
+  // follow their ancestor directly, so remembering the topmost open cut or
+  // DNAME owner suffices.
+  struct OcclusionScan {
+    std::span<const std::uint8_t> occluder;  // key of the open cut / DNAME owner
+    bool open = false;
+    void visit(Node& node) noexcept;
+  };
+  // After pages_ is final: page index, counts, apex position, serial and the
+  // negative-answer SOA.
+  void index_pages();
 
   dns::Name origin_;
   std::vector<std::shared_ptr<const Page>> pages_;  // shared with other versions
