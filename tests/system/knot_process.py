@@ -1,0 +1,183 @@
+"""Run a real `knotd` (Debian's Knot DNS) for a system test: the reference
+server that zoned's answers are compared with, and a second subject the
+answering tests run against to prove they check the RFCs, not our quirks.
+
+Usage:
+
+    from knot_process import KnotProcess
+
+    with KnotProcess(tmp_path, port=20700,
+                     zones=[("example.com.", tmp_path / "example.com.zone")],
+                     identity="ns1.test", version="1.0") as knot:
+        reply = knot.query("www.example.com.", "A")
+
+What it does:
+- writes `knot.conf` into `workdir` (listen 127.0.0.1@PORT, rundir and
+  database storage inside `workdir`, zone files read as they are: no zone
+  file sync, no journal, no DNSSEC), with NSID/id.server, version.bind and
+  server cookies (mod-cookies) only when asked for, like zoned's defaults;
+- starts `knotd -c knot.conf` (env KNOTD, default from PATH), output going
+  to WORKDIR/knotd.log;
+- `start()` returns once every zone answers an SOA query with NOERROR, and
+  raises with the log if knotd exits or is not ready in `start_timeout`;
+- `stop()` sends SIGTERM to the PID it started (never by name), SIGKILL
+  only if it did not exit in `stop_timeout`.
+"""
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import subprocess
+import time
+from pathlib import Path
+
+import dns.exception
+import dns.message
+import dns.query
+import dns.rcode
+
+KNOTD = os.environ.get("KNOTD") or shutil.which("knotd") or "/usr/sbin/knotd"
+LOOPBACK = "127.0.0.1"
+QUERY_TIMEOUT = 2.0
+POLL_INTERVAL = 0.05
+UDP_MAX_PAYLOAD = 1232  # zoned's default EDNS buffer limit, so both serve the same sizes
+
+
+class KnotError(RuntimeError):
+    """knotd did not start or answer; carries its log."""
+
+
+def _quoted(text: str) -> str:
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+class KnotProcess:
+    """One knotd on `address`:`port` serving `zones` ((domain, master file) pairs)."""
+
+    def __init__(self, workdir: Path, port: int, zones: list[tuple[str, Path]], *,
+                 address: str = LOOPBACK, identity: str | None = None,
+                 version: str | None = None, cookies: bool = False,
+                 udp_max_payload: int = UDP_MAX_PAYLOAD, start_timeout: float = 15.0,
+                 stop_timeout: float = 10.0):
+        self.workdir = Path(workdir)
+        self.address = address
+        self.port = port
+        self.zones = [(domain if domain.endswith(".") else domain + ".", Path(file))
+                      for domain, file in zones]
+        self.config_path = self.workdir / "knot.conf"
+        self.log_path = self.workdir / "knotd.log"
+        self.start_timeout = start_timeout
+        self.stop_timeout = stop_timeout
+        self.process: subprocess.Popen | None = None
+        self._log_file = None
+        self.config_path.write_text(self._config_text(identity, version, cookies, udp_max_payload))
+
+    def _config_text(self, identity, version, cookies, udp_max_payload) -> str:
+        rundir = self.workdir / "run"
+        storage = self.workdir / "db"
+        rundir.mkdir(parents=True, exist_ok=True)
+        storage.mkdir(parents=True, exist_ok=True)
+        # knotd answers id.server, version.bind and NSID with defaults unless
+        # told otherwise; an empty value turns each one off.
+        lines = [
+            "server:",
+            f"    rundir: {_quoted(str(rundir))}",
+            f"    listen: {self.address}@{self.port}",
+            f"    identity: {_quoted(identity or '')}",
+            f"    version: {_quoted(version or '')}",
+            f"    udp-max-payload: {udp_max_payload}",
+            "    udp-workers: 1",
+            "    tcp-workers: 1",
+            "    background-workers: 1",
+        ]
+        if identity:
+            lines.append(f"    nsid: {_quoted(identity)}")
+        lines += [
+            "log:",
+            "  - target: stderr",
+            "    any: info",
+            "database:",
+            f"    storage: {_quoted(str(storage))}",
+            "template:",
+            "  - id: default",
+            f"    storage: {_quoted(str(self.workdir))}",
+            "    zonefile-sync: -1",
+            "    zonefile-load: whole",
+            "    journal-content: none",
+            "    semantic-checks: off",
+        ]
+        if cookies:
+            lines.append("    global-module: mod-cookies")
+        lines.append("zone:")
+        for domain, file in self.zones:
+            lines.append(f"  - domain: {domain}")
+            lines.append(f"    file: {_quoted(str(file.resolve()))}")
+        return "\n".join(lines) + "\n"
+
+    # ---- process ------------------------------------------------------------
+
+    def start(self) -> "KnotProcess":
+        self._log_file = open(self.log_path, "ab")
+        self.process = subprocess.Popen([KNOTD, "-c", str(self.config_path)],
+                                        stdout=self._log_file, stderr=subprocess.STDOUT,
+                                        stdin=subprocess.DEVNULL, cwd=self.workdir)
+        deadline = time.monotonic() + self.start_timeout
+        pending = [domain for domain, _ in self.zones]
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise KnotError(f"knotd exited with {self.process.returncode}:\n{self.log_text()}")
+            pending = [domain for domain in pending if not self._serves(domain)]
+            if not pending:
+                return self
+            time.sleep(POLL_INTERVAL)
+        self.stop()
+        raise KnotError(f"knotd not serving {pending} on port {self.port} after "
+                        f"{self.start_timeout}s:\n{self.log_text()}")
+
+    @property
+    def pid(self) -> int:
+        assert self.process is not None, "not started"
+        return self.process.pid
+
+    def stop(self) -> int | None:
+        """SIGTERM, wait; returns the exit status (negative: killed by a signal)."""
+        if self.process is None:
+            return None
+        if self.process.poll() is None:
+            os.kill(self.process.pid, signal.SIGTERM)
+            try:
+                self.process.wait(timeout=self.stop_timeout)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+        if self._log_file is not None:
+            self._log_file.close()
+            self._log_file = None
+        return self.process.returncode
+
+    def __enter__(self) -> "KnotProcess":
+        return self.start()
+
+    def __exit__(self, *exc) -> None:
+        self.stop()
+
+    # ---- queries ------------------------------------------------------------
+
+    def query(self, name: str, rdtype: str = "A", *, tcp: bool = False,
+              **make_query_args) -> dns.message.Message:
+        """One query to this server (UDP unless tcp=True); raises on timeout."""
+        message = dns.message.make_query(name, rdtype, **make_query_args)
+        send = dns.query.tcp if tcp else dns.query.udp
+        return send(message, self.address, port=self.port, timeout=QUERY_TIMEOUT)
+
+    def _serves(self, domain: str) -> bool:
+        try:
+            message = dns.message.make_query(domain, "SOA")
+            reply = dns.query.udp(message, self.address, port=self.port, timeout=0.2)
+            return reply.rcode() == dns.rcode.NOERROR and bool(reply.answer)
+        except (dns.exception.Timeout, OSError):
+            return False
+
+    def log_text(self) -> str:
+        return self.log_path.read_text(errors="replace") if self.log_path.exists() else ""
