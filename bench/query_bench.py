@@ -1,0 +1,558 @@
+#!/usr/bin/python3
+"""Query benchmark: dnsperf against zoned, knotd, nsd and a null server.
+
+Every server serves the same generated zone (gen_zone.py's mix, ~100k names,
+plus wildcards) with one worker, pinned with taskset to SERVER_CPU; dnsperf
+runs pinned to CLIENT_CPU. For each query mix (UDP hits, UDP mixed, TCP) and
+each round, every server gets two dnsperf runs:
+
+  saturation  no rate limit: the highest QPS dnsperf reaches, and the
+              server's CPU time per answered query at that load;
+  fixed load  dnsperf -Q: the server's CPU time per query at the same offered
+              load for every server.
+
+Server CPU is utime+stime (plus the reaped children's) summed over the
+server's process tree from /proc, read before and after each run. The null
+server (null_server.cpp) echoes queries with QR set and does no DNS work: its
+QPS is the ceiling of dnsperf and the kernel, its CPU per query the transport
+floor. Servers run side by side on their own ports and are queried one after
+another, in a rotated order each round. Results: a markdown table (medians
+over rounds, ratios vs null and vs knotd), per-run lines on stderr, and all
+runs as JSON. Run by bench/query_bench.sh; see bench/README.md. Never in CI.
+"""
+import argparse
+import json
+import os
+import random
+import re
+import shutil
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import gen_zone  # noqa: E402  (bench/gen_zone.py: the zone the other benchmarks use)
+
+READY_TIMEOUT = 120.0    # seconds for a server to load the zone and answer
+READY_POLL = 0.1
+STOP_TIMEOUT = 10.0      # SIGTERM, then SIGKILL
+QUERY_LINES = 100_000    # lines per dnsperf input file (dnsperf loops over it)
+DNSPERF_TIMEOUT = 2      # seconds before dnsperf counts a query as lost
+CLK_TCK = os.sysconf("SC_CLK_TCK")
+MIX_SEED = 20261130
+
+# Shares of the mixed file (hits, NXDOMAIN, referrals, wildcard answers).
+MIXED_SHARES = (("hit", 0.40), ("nxdomain", 0.20), ("referral", 0.20), ("wildcard", 0.20))
+HIT_TYPES = ("A", "AAAA", "MX", "TXT", "CNAME", "SRV")
+# Mixes: name -> (dnsperf transport, query file kind).
+MIXES = {
+    "udp-hits": ("udp", "hits"),
+    "udp-mixed": ("udp", "mixed"),
+    "tcp-hits": ("tcp", "hits"),
+}
+ALL_SERVERS = ("null", "knotd", "nsd", "zoned")
+
+
+# --- zone and query files ----------------------------------------------------
+
+def make_zone(path, records, wildcards, origin):
+    """gen_zone.py's zone plus `wildcards` names *.wK (gen_zone writes none)."""
+    if os.path.exists(path):
+        return
+    tmp = path + ".tmp"
+    with open(tmp, "w", buffering=1 << 20) as out:
+        gen_zone.generate(out, records, origin)
+        for k in range(wildcards):
+            out.write(f"*.w{k} 300 IN A 192.0.2.{k % 250}\n")
+    os.replace(tmp, path)
+
+
+def zone_names(path, origin):
+    """(names by type for answerable names, delegation names, wildcard parents)."""
+    by_type = {t: [] for t in HIT_TYPES}
+    delegations, wildcard_parents, owners = [], [], set()
+    owner = None
+    with open(path) as f:
+        for line in f:
+            if not line.strip() or line[0] in ";$":
+                continue
+            fields = line.split()
+            if not line[0].isspace():
+                owner = fields[0]
+                owners.add(owner)
+            rtype = fields[fields.index("IN") + 1]
+            absolute = origin if owner == "@" else f"{owner}.{origin}"
+            if owner.startswith("*."):
+                wildcard_parents.append(absolute[2:])
+            elif rtype == "NS" and owner != "@":
+                delegations.append(absolute)
+            elif rtype in by_type and not owner.startswith("ns"):
+                by_type[rtype].append(absolute)  # glue (ns*.dN) lies below a cut: not a hit
+    return by_type, delegations, wildcard_parents, len(owners)
+
+
+def write_queries(path, kind, names, rnd):
+    """One dnsperf input file: QUERY_LINES lines of "NAME TYPE"."""
+    by_type, delegations, wildcard_parents, _ = names
+    hit_pool = [(n, t) for t in HIT_TYPES for n in by_type[t]]
+    shares = (("hit", 1.0),) if kind == "hits" else MIXED_SHARES
+    counts = {}
+    with open(path, "w") as out:
+        for i in range(QUERY_LINES):
+            x, acc, what = rnd.random(), 0.0, shares[-1][0]
+            for label, share in shares:
+                acc += share
+                if x < acc:
+                    what = label
+                    break
+            counts[what] = counts.get(what, 0) + 1
+            if what == "hit":
+                name, rtype = rnd.choice(hit_pool)
+            elif what == "nxdomain":
+                name, rtype = f"nx{rnd.getrandbits(40):x}.{rnd.choice(by_type['A'])}", "A"
+            elif what == "referral":
+                name, rtype = f"www.{rnd.choice(delegations)}", "A"
+            else:
+                name, rtype = f"q{i}.{rnd.choice(wildcard_parents)}", "A"
+            out.write(f"{name} {rtype}\n")
+    return {k: v / QUERY_LINES for k, v in counts.items()}
+
+
+# --- processes -----------------------------------------------------------------
+
+def process_tree(pid):
+    """pid and all its descendants, from the parent links in /proc/*/stat."""
+    children = {}
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            stat = read_stat(int(entry))
+            if stat:
+                children.setdefault(int(stat[1]), []).append(int(entry))
+    tree, todo = [], [pid]
+    while todo:
+        p = todo.pop()
+        tree.append(p)
+        todo.extend(children.get(p, []))
+    return tree
+
+
+def read_stat(pid):
+    """Fields of /proc/PID/stat after the command name (state is [0]), or None."""
+    try:
+        with open(f"/proc/{pid}/stat") as f:
+            text = f.read()
+    except OSError:
+        return None
+    return text[text.rindex(")") + 2:].split()
+
+
+def cpu_seconds(pid):
+    """utime+stime of every process in the tree, all threads, plus reaped children."""
+    total = 0
+    for p in process_tree(pid):
+        stat = read_stat(p)
+        if stat:
+            # man 5 proc: utime, stime, cutime, cstime are fields 14-17 (1-based).
+            total += sum(int(v) for v in stat[11:15])
+    return total / CLK_TCK
+
+
+class Server:
+    """One server process started under taskset, stopped by PID."""
+
+    def __init__(self, name, argv, port, workdir, needs_answer=True):
+        self.name, self.argv, self.port, self.workdir = name, argv, port, workdir
+        self.needs_answer = needs_answer
+        self.proc = None
+        self.log_path = os.path.join(workdir, f"{name}.log")
+
+    def start(self, cpu, origin):
+        log = open(self.log_path, "w")
+        self.proc = subprocess.Popen(["taskset", "-c", str(cpu)] + self.argv, stdout=log,
+                                     stderr=subprocess.STDOUT, cwd=self.workdir)
+        log.close()
+        deadline = time.monotonic() + READY_TIMEOUT
+        while not self.answers(origin):
+            if self.proc.poll() is not None:
+                raise RuntimeError(f"{self.name} exited with {self.proc.returncode}: "
+                                   f"{tail(self.log_path)}")
+            if time.monotonic() > deadline:
+                raise RuntimeError(f"{self.name}: no answer after {READY_TIMEOUT:.0f} s")
+            time.sleep(READY_POLL)
+
+    def answers(self, origin):
+        try:
+            r = subprocess.run(["kdig", "@127.0.0.1", "-p", str(self.port), "+tcp", "+retry=0",
+                                "+time=1", "+short", "SOA", origin],
+                               capture_output=True, text=True, timeout=5)
+        except subprocess.TimeoutExpired:
+            return False
+        return r.returncode == 0 and (not self.needs_answer or r.stdout.strip() != "")
+
+    def cpu(self):
+        return cpu_seconds(self.proc.pid)
+
+    def stop(self):
+        if self.proc is None or self.proc.poll() is not None:
+            return
+        self.proc.send_signal(signal.SIGTERM)
+        try:
+            self.proc.wait(timeout=STOP_TIMEOUT)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            self.proc.wait(timeout=STOP_TIMEOUT)
+
+
+def tail(path, lines=3):
+    try:
+        with open(path) as f:
+            return " | ".join(f.read().strip().splitlines()[-lines:])
+    except OSError:
+        return "(no log)"
+
+
+def knotd_server(workdir, zone, origin, port):
+    d = os.path.join(workdir, "knotd")
+    os.makedirs(d)
+    conf = os.path.join(d, "knot.conf")
+    with open(conf, "w") as f:
+        f.write(f"""server:
+    rundir: "{d}"
+    pidfile: "{d}/knot.pid"
+    listen: 127.0.0.1@{port}
+    udp-workers: 1
+    tcp-workers: 1
+    background-workers: 1
+control:
+    listen: "{d}/knot.sock"
+database:
+    storage: "{d}"
+log:
+  - target: stderr
+    any: warning
+template:
+  - id: default
+    storage: "{d}"
+    journal-content: none
+    zonefile-sync: -1
+zone:
+  - domain: {origin}
+    file: "{zone}"
+""")
+    return Server("knotd", ["knotd", "-c", conf], port, d)
+
+
+def nsd_server(workdir, zone, origin, port):
+    d = os.path.join(workdir, "nsd")
+    os.makedirs(d)
+    conf = os.path.join(d, "nsd.conf")
+    # Debian's nsd rate-limits responses by default: rrl-ratelimit 0 turns it off.
+    with open(conf, "w") as f:
+        f.write(f"""server:
+    ip-address: 127.0.0.1
+    port: {port}
+    server-count: 1
+    zonesdir: "{d}"
+    pidfile: "{d}/nsd.pid"
+    database: ""
+    zonelistfile: "{d}/zone.list"
+    xfrdfile: "{d}/xfrd.state"
+    xfrdir: "{d}"
+    username: ""
+    chroot: ""
+    logfile: "{d}/nsd.log"
+    verbosity: 0
+    rrl-ratelimit: 0
+remote-control:
+    control-enable: no
+zone:
+    name: {origin}
+    zonefile: "{zone}"
+""")
+    return Server("nsd", ["nsd", "-d", "-c", conf], port, d)
+
+
+def zoned_server(workdir, zone, origin, port, binary):
+    d = os.path.join(workdir, "zoned")
+    os.makedirs(d)
+    conf = os.path.join(d, "zoned.yaml")
+    with open(conf, "w") as f:
+        f.write(f"""server:
+  listen: ["127.0.0.1@{port}"]
+  workers: 1
+log:
+  level: warn
+zones:
+  - domain: {origin}
+    file: "{zone}"
+""")
+    return Server("zoned", [binary, "-c", conf], port, d)
+
+
+def null_server(workdir, port, binary):
+    d = os.path.join(workdir, "null")
+    os.makedirs(d)
+    return Server("null", [binary, str(port)], port, d, needs_answer=False)
+
+
+# --- dnsperf -------------------------------------------------------------------
+
+DNSPERF_FIELDS = {
+    "sent": re.compile(r"Queries sent:\s+(\d+)"),
+    "completed": re.compile(r"Queries completed:\s+(\d+)"),
+    "lost": re.compile(r"Queries lost:\s+(\d+)"),
+    "qps": re.compile(r"Queries per second:\s+([\d.]+)"),
+}
+
+
+def run_dnsperf(args, port, query_file, transport, qps_limit):
+    argv = ["taskset", "-c", str(args.client_cpu), "dnsperf", "-s", "127.0.0.1", "-p", str(port),
+            "-m", transport, "-d", query_file, "-l", str(args.seconds), "-c", str(args.clients),
+            "-q", str(args.outstanding), "-t", str(DNSPERF_TIMEOUT)]
+    if qps_limit:
+        argv += ["-Q", str(qps_limit)]
+    r = subprocess.run(argv, capture_output=True, text=True, timeout=args.seconds + 60)
+    out = r.stdout + r.stderr
+    result = {}
+    for key, pattern in DNSPERF_FIELDS.items():
+        m = pattern.search(out)
+        if not m:
+            raise RuntimeError(f"dnsperf output lacks '{key}' (exit {r.returncode}): {out[-400:]}")
+        result[key] = float(m.group(1))
+    m = re.search(r"Response codes:\s+(.*)", out)
+    result["rcodes"] = {}
+    if m:
+        for code, count in re.findall(r"([A-Z]+) (\d+)", m.group(1)):
+            result["rcodes"][code] = int(count)
+    return result
+
+
+def measure(args, server, query_file, transport, qps_limit):
+    before = server.cpu()
+    r = run_dnsperf(args, server.port, query_file, transport, qps_limit)
+    r["cpu_s"] = server.cpu() - before
+    r["us_per_query"] = r["cpu_s"] / r["completed"] * 1e6 if r["completed"] else float("nan")
+    return r
+
+
+# --- report ----------------------------------------------------------------------
+
+def median(values):
+    values = [v for v in values if v == v]  # drop NaN
+    return statistics.median(values) if values else float("nan")
+
+
+def ratio(a, b):
+    return f"{a / b:.2f}" if b and a == a and b == b else "-"
+
+
+def rcode_text(runs):
+    totals = {}
+    for r in runs:
+        for code, n in r["rcodes"].items():
+            totals[code] = totals.get(code, 0) + n
+    all_ = sum(totals.values()) or 1
+    return " ".join(f"{c} {100 * n / all_:.0f}%" for c, n in sorted(totals.items(), key=lambda x: -x[1]))
+
+
+def summarize(results, servers, mixes):
+    """Medians per (mix, server) from the per-round runs."""
+    table = {}
+    for mix in mixes:
+        for name in servers:
+            runs = results.get(mix, {}).get(name)
+            if not runs:
+                continue
+            sat = [r["saturation"] for r in runs]
+            fix = [r["fixed"] for r in runs]
+            table[(mix, name)] = {
+                "qps": median([r["qps"] for r in sat]),
+                "qps_min": min(r["qps"] for r in sat),
+                "qps_max": max(r["qps"] for r in sat),
+                "lost_pct": median([100 * r["lost"] / r["sent"] if r["sent"] else 0 for r in sat]),
+                "us_sat": median([r["us_per_query"] for r in sat]),
+                "fixed_qps": median([r["qps"] for r in fix]),
+                "fixed_lost_pct": median([100 * r["lost"] / r["sent"] if r["sent"] else 0 for r in fix]),
+                "us_fixed": median([r["us_per_query"] for r in fix]),
+                "rcodes": rcode_text(sat),
+            }
+    return table
+
+
+def markdown(table, servers, mixes, fixed_qps):
+    lines = [
+        "| mix | server | QPS (median) | min-max | x null | x knotd | lost % | CPU us/q at saturation "
+        "| x knotd | fixed -Q: QPS | lost % | CPU us/q | x knotd | response codes |",
+        "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|",
+    ]
+    for mix in mixes:
+        null, knot = table.get((mix, "null")), table.get((mix, "knotd"))
+        for name in servers:
+            row = table.get((mix, name))
+            if not row:
+                continue
+            lines.append(
+                f"| {mix} | {name} | {row['qps']:,.0f} | {row['qps_min']:,.0f}-{row['qps_max']:,.0f} "
+                f"| {ratio(row['qps'], null['qps']) if null else '-'} "
+                f"| {ratio(row['qps'], knot['qps']) if knot else '-'} | {row['lost_pct']:.2f} "
+                f"| {row['us_sat']:.2f} | {ratio(row['us_sat'], knot['us_sat']) if knot else '-'} "
+                f"| {row['fixed_qps']:,.0f} of {fixed_qps[mix]:,} | {row['fixed_lost_pct']:.2f} "
+                f"| {row['us_fixed']:.2f} | {ratio(row['us_fixed'], knot['us_fixed']) if knot else '-'} "
+                f"| {row['rcodes']} |")
+    return "\n".join(lines)
+
+
+def target_lines(table):
+    """The issue's targets for zoned, each with the figures it compares."""
+    out = []
+
+    def check(label, ok, detail):
+        out.append(f"- {'PASS' if ok else 'FAIL'}: {label} ({detail})")
+
+    for mix in ("udp-hits", "udp-mixed"):
+        z, n = table.get((mix, "zoned")), table.get((mix, "null"))
+        if z and n:
+            check(f"{mix} QPS >= 0.95x null", z["qps"] >= 0.95 * n["qps"],
+                  f"{z['qps']:,.0f} vs {n['qps']:,.0f} = {z['qps'] / n['qps']:.2f}x")
+    z, k = table.get(("udp-mixed", "zoned")), table.get(("udp-mixed", "knotd"))
+    if z and k:
+        check("udp-mixed CPU/query at saturation <= 0.9x knotd", z["us_sat"] <= 0.9 * k["us_sat"],
+              f"{z['us_sat']:.2f} vs {k['us_sat']:.2f} us = {z['us_sat'] / k['us_sat']:.2f}x")
+    z, k = table.get(("tcp-hits", "zoned")), table.get(("tcp-hits", "knotd"))
+    if z and k:
+        check("TCP QPS >= knotd", z["qps"] >= k["qps"],
+              f"{z['qps']:,.0f} vs {k['qps']:,.0f} = {z['qps'] / k['qps']:.2f}x")
+    if not out:
+        out.append("- targets not checked: zoned was not measured")
+    return out
+
+
+# --- main ----------------------------------------------------------------------
+
+def free_port():
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def main():
+    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    p.add_argument("--null-server", required=True, help="the null_server binary")
+    p.add_argument("--zoned", default="", help="the zoned binary (absent: zoned is skipped)")
+    p.add_argument("--servers", default=",".join(ALL_SERVERS))
+    p.add_argument("--mixes", default=",".join(MIXES))
+    p.add_argument("--records", type=int, default=148_000, help="gen_zone.py records (~100k names)")
+    p.add_argument("--wildcards", type=int, default=1000)
+    p.add_argument("--origin", default="bench.example.")
+    p.add_argument("--out", required=True, help="directory for the zone, query files and results")
+    p.add_argument("--rounds", type=int, default=3)
+    p.add_argument("--seconds", type=int, default=10, help="per dnsperf run")
+    p.add_argument("--fixed-qps", type=int, default=50_000, help="dnsperf -Q for the UDP mixes")
+    p.add_argument("--fixed-qps-tcp", type=int, default=20_000, help="dnsperf -Q for TCP")
+    p.add_argument("--clients", type=int, default=8, help="dnsperf -c (sockets / TCP connections)")
+    p.add_argument("--outstanding", type=int, default=256, help="dnsperf -q")
+    p.add_argument("--server-cpu", type=int, default=1)
+    p.add_argument("--client-cpu", type=int, default=0)
+    p.add_argument("--base-port", type=int, default=0, help="first port (0: free ports)")
+    args = p.parse_args()
+    # Servers run in their own directories: binaries given relative to here must still work.
+    args.null_server = os.path.abspath(args.null_server)
+    args.zoned = os.path.abspath(args.zoned) if args.zoned else ""
+
+    servers = [s for s in args.servers.split(",") if s]
+    mixes = [m for m in args.mixes.split(",") if m]
+    for s in servers:
+        if s not in ALL_SERVERS:
+            p.error(f"unknown server {s!r} (known: {', '.join(ALL_SERVERS)})")
+    for m in mixes:
+        if m not in MIXES:
+            p.error(f"unknown mix {m!r} (known: {', '.join(MIXES)})")
+    if "zoned" in servers and not (args.zoned and os.access(args.zoned, os.X_OK)):
+        print(f"SKIPPING zoned: no executable zoned binary ({args.zoned or 'none given'})", file=sys.stderr)
+        servers.remove("zoned")
+    for tool in ("dnsperf", "kdig", "taskset") + tuple(s for s in servers if s in ("knotd", "nsd")):
+        if not shutil.which(tool) and not os.path.exists(f"/usr/sbin/{tool}"):
+            sys.exit(f"query_bench: {tool} not found")
+
+    os.makedirs(args.out, exist_ok=True)
+    zone = os.path.join(args.out, f"query-{args.records}-{args.wildcards}w.zone")
+    make_zone(zone, args.records, args.wildcards, args.origin)
+    names = zone_names(zone, args.origin)
+    rnd = random.Random(MIX_SEED)
+    query_files, shares = {}, {}
+    for kind in ("hits", "mixed"):
+        query_files[kind] = os.path.join(args.out, f"query-{kind}.txt")
+        shares[kind] = write_queries(query_files[kind], kind, names, rnd)
+    print(f"zone {zone}: {names[3]:,} owner names, {len(names[1]):,} delegations, "
+          f"{len(names[2]):,} wildcards; mixed file shares {shares['mixed']}", file=sys.stderr)
+    fixed_qps = {m: args.fixed_qps_tcp if MIXES[m][0] == "tcp" else args.fixed_qps for m in mixes}
+
+    workdir = tempfile.mkdtemp(prefix="query-bench-")
+    started, skipped, results = [], {}, {}
+    next_port = args.base_port
+    try:
+        for name in servers:
+            if args.base_port:
+                port, next_port = next_port, next_port + 1
+            else:
+                port = free_port()
+            if name == "null":
+                server = null_server(workdir, port, args.null_server)
+            elif name == "knotd":
+                server = knotd_server(workdir, zone, args.origin, port)
+            elif name == "nsd":
+                server = nsd_server(workdir, zone, args.origin, port)
+            else:
+                server = zoned_server(workdir, zone, args.origin, port, args.zoned)
+            try:
+                server.start(args.server_cpu, args.origin)
+                started.append(server)
+            except RuntimeError as e:
+                server.stop()
+                skipped[name] = str(e)
+                print(f"SKIPPING {name}: {e}", file=sys.stderr)
+        if not started:
+            sys.exit("query_bench: no server started")
+        for rnd_index in range(args.rounds):
+            # Rotate the order so no server always runs first (or last) in a round.
+            order = started[rnd_index % len(started):] + started[:rnd_index % len(started)]
+            for mix in mixes:
+                transport, kind = MIXES[mix]
+                for server in order:
+                    sat = measure(args, server, query_files[kind], transport, 0)
+                    fix = measure(args, server, query_files[kind], transport, fixed_qps[mix])
+                    results.setdefault(mix, {}).setdefault(server.name, []).append(
+                        {"saturation": sat, "fixed": fix})
+                    print(f"round {rnd_index + 1} {mix:9} {server.name:6} "
+                          f"sat {sat['qps']:9,.0f} qps lost {sat['lost']:.0f} {sat['us_per_query']:6.2f} us/q | "
+                          f"-Q {fixed_qps[mix]}: {fix['qps']:9,.0f} qps lost {fix['lost']:.0f} "
+                          f"{fix['us_per_query']:6.2f} us/q", file=sys.stderr)
+                    for s in started:
+                        if s.proc.poll() is not None:
+                            raise RuntimeError(f"{s.name} died (exit {s.proc.returncode}): {tail(s.log_path)}")
+    finally:
+        for server in started:
+            server.stop()
+
+    names_order = [s for s in ALL_SERVERS if s in results.get(mixes[0], {})]
+    table = summarize(results, names_order, mixes)
+    with open(os.path.join(args.out, "query-bench-results.json"), "w") as f:
+        json.dump({"args": vars(args), "skipped": skipped, "runs": results}, f, indent=1)
+    shutil.rmtree(workdir, ignore_errors=True)
+
+    print(f"{args.rounds} rounds x {args.seconds} s per run, 1 worker on CPU {args.server_cpu}, "
+          f"dnsperf -c {args.clients} -q {args.outstanding} on CPU {args.client_cpu}; medians.\n")
+    print(markdown(table, names_order, mixes, fixed_qps))
+    print()
+    for line in target_lines(table):
+        print(line)
+    for name, why in skipped.items():
+        print(f"- {name} not measured: {why}")
+
+
+if __name__ == "__main__":
+    main()
