@@ -1,7 +1,8 @@
 #pragma once
 // QueryEngine (zoned_query, the hot path; links only dns and zone): one
-// query's bytes in, one response's bytes out. Parses the query, picks the zone, runs zone::lookup / follow_chain and writes the
-// response (answer, authority, additional, EDNS) into a caller's buffer.
+// query's bytes in, one response's bytes out. Parses the query, picks the
+// zone, runs zone::lookup / follow_chain and writes the response (answer,
+// authority, additional, EDNS) into a caller's buffer.
 //
 // The hot path: answer() allocates nothing and takes no lock. One engine per
 // worker thread (it owns scratch space); many engines share one ZoneSet and
@@ -16,6 +17,10 @@
 #include <string>
 
 #include "dns/header.hpp"
+#include "dns/message_reader.hpp"
+#include "dns/message_writer.hpp"
+#include "server/query/edns_reply.hpp"
+#include "zone/lookup.hpp"
 #include "zone/zone_set.hpp"
 
 namespace zoned::server {
@@ -53,6 +58,7 @@ struct Outcome {
   bool malformed = false;  // FORMERR or dropped as unparseable
   bool edns = false;
   bool do_bit = false;
+  bool cookie_valid = false;  // a server cookie we made (RRL exemption, RFC 7873 §5.2.5)
 };
 
 // Largest response we ever build: TCP's 16-bit length.
@@ -69,8 +75,18 @@ class QueryEngine {
   Outcome answer(const Request& request, std::span<std::uint8_t> out) noexcept;
 
  private:
+  // The rcode of a parsed, well-formed query; writes its sections.
+  [[nodiscard]] dns::Rcode dispatch(const dns::MessageReader& reader, const dns::Name& qname,
+                                    const EngineSettings& settings,
+                                    dns::MessageWriter& writer) noexcept;
+  [[nodiscard]] dns::Rcode answer_from_zone(const dns::Name& qname, dns::RRType qtype,
+                                            dns::MessageWriter& writer) noexcept;
+
   const zone::ZoneSet& zones_;
   const std::atomic<const EngineSettings*>& settings_;
+  // Per-engine scratch, reused by every query (no allocation on the hot path).
+  zone::Chain chain_;
+  EdnsReply edns_;
 };
 
 }  // namespace zoned::server

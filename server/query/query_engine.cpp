@@ -1,0 +1,110 @@
+#include "server/query/query_engine.hpp"
+
+#include <algorithm>
+
+#include "server/query/chaos.hpp"
+#include "server/query/response_builder.hpp"
+
+namespace zoned::server {
+namespace {
+
+using dns::Rcode;
+using dns::RRType;
+
+// Header bits copied from the query (RFC 1035 §4.1.1; CD as RFC 4035 §3.2.2).
+constexpr std::uint16_t kCopiedFlags = dns::flag::kOpcodeMask | dns::flag::RD | dns::flag::CD;
+
+bool is_transfer(RRType t) noexcept { return t == RRType::AXFR || t == RRType::IXFR; }
+
+}  // namespace
+
+QueryEngine::QueryEngine(const zone::ZoneSet& zones,
+                         const std::atomic<const EngineSettings*>& settings) noexcept
+    : zones_(zones), settings_(settings) {}
+
+Outcome QueryEngine::answer(const Request& request, std::span<std::uint8_t> out) noexcept {
+  const EngineSettings& settings = *settings_.load(std::memory_order_acquire);
+  dns::MessageReader reader(request.message);
+  const dns::ParseError parsed = reader.parse();
+  // No ID to answer with, or a response: never answer (RFC 1035 §4.1.1; loops).
+  if (dns::should_drop(parsed) || reader.has_flag(dns::flag::QR)) return {};
+
+  edns_.read(reader, request, settings);
+  std::size_t limit = kMaxResponseSize;
+  if (request.transport == Transport::Udp) {
+    limit = edns_.present() ? edns_.udp_limit(settings.udp_max_payload) : dns::kClassicUdpSize;
+  }
+  dns::MessageWriter writer(out.first(std::min(out.size(), kMaxResponseSize)), limit);
+  writer.set_id(reader.id());
+  writer.set_flags(static_cast<std::uint16_t>(dns::flag::QR | (reader.flags() & kCopiedFlags)));
+
+  Outcome outcome;
+  dns::Name qname;
+  const bool has_question = reader.has_question() && reader.question_name(qname) == dns::WireError::Ok &&
+                            writer.add_question(qname, reader.qtype(), reader.qclass());
+
+  Rcode rcode = Rcode::FORMERR;
+  if (parsed != dns::ParseError::Ok || !has_question || edns_.malformed()) {
+    outcome.malformed = true;
+  } else if (edns_.bad_version()) {
+    rcode = Rcode::BADVERS;
+  } else {
+    // The OPT is written last, into room kept for it now.
+    const std::size_t opt_size = edns_.present() ? dns::opt_wire_size(edns_.opt(0, 0)) : 0;
+    if (!writer.reserve(opt_size)) edns_.clear_options();
+    rcode = dispatch(reader, qname, settings, writer);
+    writer.release(opt_size);
+  }
+  if (rcode != Rcode::NOERROR && rcode != Rcode::NXDOMAIN && rcode != Rcode::YXDOMAIN) {
+    edns_.clear_options();
+  }
+  writer.set_rcode(rcode);
+  if (edns_.present()) {
+    (void)dns::write_opt(writer, edns_.opt(writer.ext_rcode(), settings.udp_max_payload));
+  }
+
+  outcome.size = writer.size();
+  outcome.rcode = rcode;
+  outcome.truncated = (writer.flags() & dns::flag::TC) != 0;
+  outcome.edns = edns_.present();
+  outcome.do_bit = edns_.dnssec_ok();
+  outcome.cookie_valid = edns_.cookie_valid();
+  return outcome;
+}
+
+Rcode QueryEngine::dispatch(const dns::MessageReader& reader, const dns::Name& qname,
+                            const EngineSettings& settings,
+                            dns::MessageWriter& writer) noexcept {
+  if (reader.opcode() != dns::Opcode::QUERY) return Rcode::NOTIMP;
+  const RRType qtype = reader.qtype();
+  switch (reader.qclass()) {
+    case dns::RRClass::IN:
+      break;
+    case dns::RRClass::CH:
+      return answer_chaos(writer, qname, qtype, settings);
+    default:
+      return Rcode::REFUSED;
+  }
+  // Zone transfers are not served yet; over UDP they never are (RFC 5936 §4.2).
+  if (is_transfer(qtype)) return Rcode::REFUSED;
+  return answer_from_zone(qname, qtype, writer);
+}
+
+Rcode QueryEngine::answer_from_zone(const dns::Name& qname, RRType qtype,
+                                    dns::MessageWriter& writer) noexcept {
+  // RFC 4035 §3.1.4.1: DS lives in the parent; if we do not serve the parent,
+  // the child answers (NODATA).
+  const zone::ZoneSet::Zone* zone = qtype == RRType::DS ? zones_.find_zone_for_ds(qname) : nullptr;
+  if (zone == nullptr) zone = zones_.find_zone(qname);
+  if (zone == nullptr) return Rcode::REFUSED;
+  const zone::ZoneVersion* version = zone->current();
+  if (version == nullptr) return Rcode::SERVFAIL;  // served but not loaded (DESIGN.md "Answering")
+
+  zone::follow_chain(*version, qname, qtype, chain_);
+  const SectionsResult sections = ResponseBuilder(writer, *version).write(chain_, qtype);
+  writer.set_flag(dns::flag::AA, sections.authoritative);
+  writer.set_flag(dns::flag::TC, sections.truncated);
+  return sections.rcode;
+}
+
+}  // namespace zoned::server
