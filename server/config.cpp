@@ -163,6 +163,9 @@ class ConfigParser {
     ZoneConfig zone;
     std::optional<YAML::Mark> domain_mark;
     std::optional<YAML::Mark> poll_mark;
+    if (!entry.IsMap()) {  // a bare `-` or `- example.com.`
+      reader_.fail(entry.Mark(), "a zone must be a mapping of keys", "like `- domain: example.com.`");
+    }
     reader_.read_mapping(entry, entry.Mark(), "a zone", {
         {"domain", [&](const ConfigField& f) {
            zone.domain = domain_name(f);
@@ -183,9 +186,6 @@ class ConfigParser {
            poll_mark = f.mark();
          }},
     });
-    if (!entry.IsMap()) {  // a bare `-` or `- example.com.`
-      reader_.fail(entry.Mark(), "a zone must be a mapping", "like `- domain: example.com.`");
-    }
     if (!domain_mark) reader_.fail(entry.Mark(), "this zone has no `domain`");
     const std::string name = zone.domain.to_text();
     if (zone.file.empty() == zone.sqlite.empty()) {
@@ -230,13 +230,16 @@ Result<Config> parse_config(std::string_view text, const std::filesystem::path& 
   config.path = absolute_path(path);
   const ConfigReader reader(path.string(), config.path.parent_path());
   try {
-    YAML::Node root;
     try {
-      root = YAML::Load(std::string(text));
+      const std::vector<YAML::Node> documents = YAML::LoadAll(std::string(text));
+      if (documents.size() > 1) {
+        reader.fail(documents[1].Mark(), "more than one YAML document",
+                    "a config is one document; remove the second `---`");
+      }
+      ConfigParser(reader, config).read_document(documents.empty() ? YAML::Node() : documents[0]);
     } catch (const YAML::Exception& error) {
       reader.fail(error.mark, "YAML syntax error: " + error.msg);
     }
-    ConfigParser(reader, config).read_document(root);
   } catch (const ConfigError& error) {
     return Error{error.what()};
   }

@@ -106,15 +106,17 @@ std::uint64_t ConfigReader::integer(const ConfigField& field, std::uint64_t min,
                                     std::uint64_t max) const {
   const std::string value = text(field);
   const std::string range = "from " + std::to_string(min) + " to " + std::to_string(max);
-  std::uint64_t number = 0;
   const bool digits_only = std::all_of(value.begin(), value.end(),
                                        [](char c) { return c >= '0' && c <= '9'; });
-  // Twenty digits or more may not fit; such a value is out of range anyway.
-  if (!digits_only || value.size() >= 20) {
-    fail(field.mark(), backticked(field.name) + " must be a whole number, not " + backticked(value), range);
+  if (!digits_only) {
+    fail(field.mark(), backticked(field.name) + " must be a whole number, not " + backticked(value),
+         range);
   }
-  number = std::stoull(value);
-  if (number < min || number > max) {
+  // Twenty digits or more may not fit in 64 bits; every limit here is far lower.
+  constexpr std::size_t kMaxDigits = 19;
+  const bool fits = value.size() <= kMaxDigits;
+  const std::uint64_t number = fits ? std::stoull(value) : 0;
+  if (!fits || number < min || number > max) {
     fail(field.mark(), backticked(field.name) + " is out of range: " + value, range);
   }
   return number;

@@ -70,6 +70,7 @@ std::optional<milliseconds> parse_duration(std::string_view text) {
 }
 
 std::string format_duration(milliseconds duration) {
+  if (duration == milliseconds(0)) return "0s";
   for (const DurationUnit& unit : kDurationUnits) {
     if (duration.count() % unit.length.count() == 0) {
       return std::to_string(duration.count() / unit.length.count()) + std::string(unit.suffix);
