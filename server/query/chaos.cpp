@@ -36,9 +36,8 @@ std::string_view text_for(const dns::Name& qname, const EngineSettings& settings
 dns::Rcode answer_chaos(dns::MessageWriter& writer, const dns::Name& qname, dns::RRType qtype,
                         const EngineSettings& settings) noexcept {
   const std::string_view text = text_for(qname, settings);
-  if (text.empty()) return dns::Rcode::REFUSED;
-  writer.set_flag(dns::flag::AA);
-  if (qtype != dns::RRType::TXT && qtype != dns::RRType::ANY) return dns::Rcode::NOERROR;  // NODATA
+  // As knotd: only TXT is answered, without AA (the data is not from a zone).
+  if (text.empty() || qtype != dns::RRType::TXT) return dns::Rcode::REFUSED;
 
   // TXT rdata: character-strings of at most 255 bytes each.
   const auto* bytes = reinterpret_cast<const std::uint8_t*>(text.data());

@@ -18,7 +18,7 @@ inline constexpr std::size_t kMaxChaosStrings = 4;
 inline constexpr std::size_t kMaxChaosText = kMaxChaosStrings * 255;
 
 // Writes the answer to a CH query after the question; returns its rcode
-// (REFUSED for names we do not answer or values not configured).
+// (REFUSED for other names and types, and for values not configured).
 [[nodiscard]] dns::Rcode answer_chaos(dns::MessageWriter& writer, const dns::Name& qname,
                                       dns::RRType qtype, const EngineSettings& settings) noexcept;
 

@@ -16,12 +16,9 @@ void EdnsReply::read(const dns::MessageReader& reader, const Request& request,
   present_ = true;
   requested_udp_size_ = edns.udp_size;
   dnssec_ok_ = edns.dnssec_ok();
-  // RFC 6891 §6.1.3: only version 0 exists; the options of a newer version
-  // cannot be understood.
-  if (edns.version != 0) {
-    bad_version_ = true;
-    return;
-  }
+  // RFC 6891 §6.1.3: only version 0 exists. The BADVERS answer still carries
+  // NSID and COOKIE, as knotd's does (RFC 7873 §5.4).
+  bad_version_ = edns.version != 0;
 
   dns::EdnsOption option;
   if (edns.find_option(dns::edns_option::NSID, option) && !settings.identity.empty()) {

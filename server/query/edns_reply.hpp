@@ -33,7 +33,8 @@ class EdnsReply {
     return dns::effective_udp_size(requested_udp_size_, our_limit);
   }
 
-  // Drops the options (errors that carry a bare OPT: BADVERS, FORMERR, REFUSED).
+  // Drops the options: FORMERR carries a bare OPT, and so does an answer
+  // with no room for them.
   void clear_options() noexcept { option_count_ = 0; }
   // The OPT to write; its spans point into this object.
   [[nodiscard]] dns::EdnsWrite opt(std::uint8_t ext_rcode, std::uint16_t our_udp_size) const noexcept;

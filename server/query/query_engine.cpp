@@ -11,10 +11,17 @@ namespace {
 using dns::Rcode;
 using dns::RRType;
 
-// Header bits copied from the query (RFC 1035 §4.1.1; CD as RFC 4035 §3.2.2).
-constexpr std::uint16_t kCopiedFlags = dns::flag::kOpcodeMask | dns::flag::RD | dns::flag::CD;
+// Header bits copied from the query (RFC 1035 §4.1.1). CD is not copied:
+// knotd clears it too, and an authoritative answer involves no validation.
+constexpr std::uint16_t kCopiedFlags = dns::flag::kOpcodeMask | dns::flag::RD;
 
 bool is_transfer(RRType t) noexcept { return t == RRType::AXFR || t == RRType::IXFR; }
+
+// As knotd: zone transfers are answered NOTAUTH while no transfer ACL allows
+// them (transfers come with [4/6]); AXFR over UDP is NOTIMP (RFC 5936 §4.2).
+Rcode refuse_transfer(RRType qtype, Transport transport) noexcept {
+  return qtype == RRType::AXFR && transport == Transport::Udp ? Rcode::NOTIMP : Rcode::NOTAUTH;
+}
 
 }  // namespace
 
@@ -52,12 +59,12 @@ Outcome QueryEngine::answer(const Request& request, std::span<std::uint8_t> out)
     // The OPT is written last, into room kept for it now.
     const std::size_t opt_size = edns_.present() ? dns::opt_wire_size(edns_.opt(0, 0)) : 0;
     if (!writer.reserve(opt_size)) edns_.clear_options();
-    rcode = dispatch(reader, qname, settings, writer);
+    rcode = dispatch(reader, qname, request.transport, settings, writer);
     writer.release(opt_size);
   }
-  if (rcode != Rcode::NOERROR && rcode != Rcode::NXDOMAIN && rcode != Rcode::YXDOMAIN) {
-    edns_.clear_options();
-  }
+  // A FORMERR carries a bare OPT; other errors keep NSID and COOKIE (as knotd,
+  // RFC 7873 §5.4).
+  if (outcome.malformed) edns_.clear_options();
   writer.set_rcode(rcode);
   if (edns_.present()) {
     (void)dns::write_opt(writer, edns_.opt(writer.ext_rcode(), settings.udp_max_payload));
@@ -73,20 +80,23 @@ Outcome QueryEngine::answer(const Request& request, std::span<std::uint8_t> out)
 }
 
 Rcode QueryEngine::dispatch(const dns::MessageReader& reader, const dns::Name& qname,
-                            const EngineSettings& settings,
+                            Transport transport, const EngineSettings& settings,
                             dns::MessageWriter& writer) noexcept {
   if (reader.opcode() != dns::Opcode::QUERY) return Rcode::NOTIMP;
   const RRType qtype = reader.qtype();
+  // QTYPE 0 is reserved (RFC 6895 §3.1); other meta types get ordinary
+  // (NODATA) answers, as from knotd.
+  if (static_cast<std::uint16_t>(qtype) == 0) return Rcode::NOTIMP;
+  if (is_transfer(qtype)) return refuse_transfer(qtype, transport);
   switch (reader.qclass()) {
     case dns::RRClass::IN:
+    case dns::RRClass::ANY:  // QCLASS * (RFC 1035 §3.2.5): our data is all IN, as knotd
       break;
     case dns::RRClass::CH:
       return answer_chaos(writer, qname, qtype, settings);
     default:
       return Rcode::REFUSED;
   }
-  // Zone transfers are not served yet; over UDP they never are (RFC 5936 §4.2).
-  if (is_transfer(qtype)) return Rcode::REFUSED;
   return answer_from_zone(qname, qtype, writer);
 }
 

@@ -77,7 +77,7 @@ class QueryEngine {
  private:
   // The rcode of a parsed, well-formed query; writes its sections.
   [[nodiscard]] dns::Rcode dispatch(const dns::MessageReader& reader, const dns::Name& qname,
-                                    const EngineSettings& settings,
+                                    Transport transport, const EngineSettings& settings,
                                     dns::MessageWriter& writer) noexcept;
   [[nodiscard]] dns::Rcode answer_from_zone(const dns::Name& qname, dns::RRType qtype,
                                             dns::MessageWriter& writer) noexcept;

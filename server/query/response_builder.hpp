@@ -10,14 +10,16 @@
 //   (RFC 9471 §3), which sets TC; sibling glue is optional and written after it.
 // - Positive answers carry no NS in authority (as knotd 3.x). Additional A/AAAA
 //   are added for in-zone targets of NS, MX, SRV, SVCB and HTTPS records (as
-//   knotd), at most kMaxAdditionalTargets distinct targets per response.
+//   knotd), each target once (knotd repeats a target named twice, e.g. by two
+//   MX), at most kMaxAdditionalTargets distinct targets per response.
 // - CNAME chains are followed inside the zone only; the rcode is that of the
 //   last step (RFC 6604 §3): NXDOMAIN for a chain ending at a missing name.
 //   Loops and over-long chains end with the CNAMEs written so far, NOERROR.
 // - DNAME: the DNAME and the synthesized CNAME (TTL of the DNAME, RFC 6672
 //   §3.1); a substitution longer than 255 octets answers YXDOMAIN (§2.2).
-// - qtype ANY (RFC 8482 §4.2): one RRset of the node, the first in type order
-//   (knotd returns them all over TCP and ... see kAnyPolicy comment in .cpp).
+// - qtype ANY (RFC 8482 §4.2): one RRset of the node, the first in type order,
+//   over UDP and TCP alike (knotd 3.2 answers the same).
+// - qtype RRSIG: every signature at the name (DNSSEC answers come with [DNSSEC]).
 #include <array>
 #include <cstddef>
 #include <cstdint>
