@@ -1,0 +1,75 @@
+#pragma once
+// ZoneManager: the control thread's view of the configured zones. It keeps the
+// ZoneSet in step with the config (zones added and removed), loads each zone's
+// source, reloads the ones whose source changed, and publishes new versions
+// (logging the diff: "+N -M records, serial A -> B"). A zone whose load fails
+// keeps serving its previous version; a zone that never loaded is listed in
+// the ZoneSet with no version (the query engine answers SERVFAIL for it,
+// DESIGN.md "Answering").
+//
+// Not thread-safe: one control thread drives it. Loads run on short-lived
+// worker threads (DESIGN.md "Background pool") so that many zones load in
+// parallel; publishing stays on the calling thread.
+#include <chrono>
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "server/config.hpp"
+#include "server/zone_loader.hpp"
+#include "zone/zone_set.hpp"
+
+namespace zoned::server {
+
+class ZoneManager {
+ public:
+  using Clock = std::chrono::steady_clock;
+
+  explicit ZoneManager(zone::ZoneSet& zones) : zones_(zones) {}
+
+  // Makes the served zones those of `configs`: removes zones no longer
+  // configured, adds new ones, and (re)loads every zone that is new, whose
+  // source setting changed, whose source changed on disk or in the database,
+  // or whose last load failed. Returns how many zones were (re)loaded.
+  std::size_t apply(std::span<const ZoneConfig> configs);
+
+  // For SQLite zones with sqlite_poll > 0 whose interval has elapsed: reload
+  // if the serial in the database changed. Returns how many were reloaded.
+  std::size_t poll(Clock::time_point now);
+
+  struct Status {
+    dns::Name domain;
+    std::string source;                 // describe_source()
+    std::optional<std::uint32_t> serial;  // of the version served, if any
+    std::size_t records = 0;
+    std::optional<std::string> error;   // why the last load failed
+  };
+  [[nodiscard]] std::vector<Status> status() const;
+
+ private:
+  struct Managed {
+    ZoneConfig config;
+    SourceStamp stamp;                  // of the version served (empty: none)
+    std::optional<std::string> error;   // of the last load attempt
+    SourceStamp failed_stamp;           // the source as it was when that load failed
+    Clock::time_point next_poll{};
+  };
+
+  // Loads every zone in `which` (indexes into managed_) in parallel and publishes the results.
+  void load_and_publish(std::span<const std::size_t> which);
+  void publish(Managed& zone, Result<LoadedZone> loaded);
+  [[nodiscard]] bool needs_load(const Managed& zone) const;
+  [[nodiscard]] const zone::ZoneVersion* served(const dns::Name& domain) const;
+
+  zone::ZoneSet& zones_;
+  std::vector<Managed> managed_;
+};
+
+// Loads each config in parallel (at most one thread per core); result i is configs[i]'s.
+[[nodiscard]] std::vector<Result<LoadedZone>> load_in_parallel(
+    std::span<const ZoneConfig* const> configs);
+
+}  // namespace zoned::server
