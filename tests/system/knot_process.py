@@ -90,9 +90,8 @@ class KnotProcess:
             "    udp-workers: 1",
             "    tcp-workers: 1",
             "    background-workers: 1",
+            f"    nsid: {_quoted(identity or '')}",
         ]
-        if identity:
-            lines.append(f"    nsid: {_quoted(identity)}")
         lines += [
             "log:",
             "  - target: stderr",
@@ -108,6 +107,8 @@ class KnotProcess:
             "    semantic-checks: off",
         ]
         if cookies:
+            # knotd answers a client-only cookie with BADCOOKIE and our server
+            # cookie (RFC 7873 5.2.3 lets the server choose), then normally.
             lines.append("    global-module: mod-cookies")
         lines.append("zone:")
         for domain, file in self.zones:
