@@ -167,12 +167,14 @@ class Server:
     def __init__(self, name, argv, port, workdir, needs_answer=True):
         self.name, self.argv, self.port, self.workdir = name, argv, port, workdir
         self.needs_answer = needs_answer
+        self.wrapper = []           # runs argv under this (valgrind for instruction counts)
+        self.stop_timeout = STOP_TIMEOUT
         self.proc = None
         self.log_path = os.path.join(workdir, f"{name}.log")
 
     def start(self, cpu, origin):
         log = open(self.log_path, "w")
-        self.proc = subprocess.Popen(["taskset", "-c", str(cpu)] + self.argv, stdout=log,
+        self.proc = subprocess.Popen(["taskset", "-c", str(cpu)] + self.wrapper + self.argv, stdout=log,
                                      stderr=subprocess.STDOUT, cwd=self.workdir)
         log.close()
         deadline = time.monotonic() + READY_TIMEOUT
@@ -201,10 +203,10 @@ class Server:
             return
         self.proc.send_signal(signal.SIGTERM)
         try:
-            self.proc.wait(timeout=STOP_TIMEOUT)
+            self.proc.wait(timeout=self.stop_timeout)
         except subprocess.TimeoutExpired:
             self.proc.kill()
-            self.proc.wait(timeout=STOP_TIMEOUT)
+            self.proc.wait(timeout=self.stop_timeout)
 
 
 def tail(path, lines=3):
@@ -299,6 +301,16 @@ def null_server(workdir, port, binary):
     return Server("null", [binary, str(port)], port, d, needs_answer=False)
 
 
+def make_server(name, workdir, zone, port, args):
+    if name == "null":
+        return null_server(workdir, port, args.null_server)
+    if name == "knotd":
+        return knotd_server(workdir, zone, args.origin, port)
+    if name == "nsd":
+        return nsd_server(workdir, zone, args.origin, port)
+    return zoned_server(workdir, zone, args.origin, port, args.zoned)
+
+
 # --- dnsperf -------------------------------------------------------------------
 
 DNSPERF_FIELDS = {
@@ -337,6 +349,88 @@ def measure(args, server, query_file, transport, qps_limit):
     r["cpu_s"] = server.cpu() - before
     r["us_per_query"] = r["cpu_s"] / r["completed"] * 1e6 if r["completed"] else float("nan")
     return r
+
+
+# --- instructions per query (callgrind) -----------------------------------------
+
+CALLGRIND_STOP_TIMEOUT = 120.0  # a server under valgrind exits slowly
+CALLGRIND_QPS = 1000            # replay rate: far below what a server under valgrind answers
+CALLGRIND_SUMMARY = re.compile(r"^(?:summary|totals):\s+(\d+)", re.M)
+
+
+def callgrind_run(args, name, workdir, zone, port, replay):
+    """User-space instructions of one server run (start, optional replay, stop),
+    summed over its processes; with the replay's dnsperf result."""
+    os.makedirs(workdir)
+    server = make_server(name, workdir, zone, port, args)
+    server.stop_timeout = CALLGRIND_STOP_TIMEOUT
+    server.wrapper = ["valgrind", "--tool=callgrind", "--trace-children=yes",
+                      f"--callgrind-out-file={workdir}/callgrind.out.%p"]
+    replayed = None
+    try:
+        server.start(args.server_cpu, args.origin)
+        if replay:
+            query_file, transport = replay
+            argv = ["taskset", "-c", str(args.client_cpu), "dnsperf", "-s", "127.0.0.1",
+                    "-p", str(port), "-m", transport, "-d", query_file, "-n", "1", "-c", "1",
+                    "-Q", str(CALLGRIND_QPS), "-t", "10"]
+            r = subprocess.run(argv, capture_output=True, text=True, timeout=3600)
+            m = DNSPERF_FIELDS["completed"].search(r.stdout + r.stderr)
+            replayed = int(m.group(1)) if m else 0
+    finally:
+        server.stop()
+    total = 0
+    for entry in os.listdir(workdir):
+        if entry.startswith("callgrind.out."):
+            with open(os.path.join(workdir, entry)) as f:
+                m = CALLGRIND_SUMMARY.search(f.read())
+            total += int(m.group(1)) if m else 0
+    if total == 0:
+        raise RuntimeError(f"{name} under callgrind wrote no counts: {tail(server.log_path)}")
+    return total, replayed
+
+
+def instructions_per_query(args, servers, mixes, zone, query_files, workdir, next_port):
+    """{(mix, server): instructions/query}: a run that replays the first
+    --callgrind-queries queries once, minus a run that answers only the
+    readiness probe (start-up, zone load and shutdown cancel out)."""
+    replay_files = {}
+    for kind, path in query_files.items():
+        replay_files[kind] = f"{path}.first{args.callgrind_queries}"
+        with open(path) as src, open(replay_files[kind], "w") as dst:
+            for _, line in zip(range(args.callgrind_queries), src):
+                dst.write(line)
+    counts = {}
+    for name in servers:
+        port = next_port()
+        try:
+            base, _ = callgrind_run(args, name, os.path.join(workdir, f"cg-{name}-base"), zone, port, None)
+            for mix in mixes:
+                transport, kind = MIXES[mix]
+                total, replayed = callgrind_run(args, name, os.path.join(workdir, f"cg-{name}-{mix}"),
+                                                zone, port, (replay_files[kind], transport))
+                if replayed != args.callgrind_queries:
+                    print(f"callgrind {name} {mix}: {replayed} of {args.callgrind_queries} answered",
+                          file=sys.stderr)
+                if replayed:
+                    counts[(mix, name)] = (total - base) / replayed
+                    print(f"callgrind {mix:9} {name:6} {counts[(mix, name)]:10,.0f} instructions/query",
+                          file=sys.stderr)
+        except (RuntimeError, subprocess.TimeoutExpired) as e:
+            print(f"callgrind {name} failed: {e}", file=sys.stderr)
+    return counts
+
+
+def instructions_markdown(counts, servers, mixes):
+    lines = ["| mix | server | instructions/query | x null | x knotd |", "|---|---|---|---|---|"]
+    for mix in mixes:
+        null, knot = counts.get((mix, "null")), counts.get((mix, "knotd"))
+        for name in servers:
+            n = counts.get((mix, name))
+            if n is not None:
+                lines.append(f"| {mix} | {name} | {n:,.0f} | {ratio(n, null) if null else '-'} "
+                             f"| {ratio(n, knot) if knot else '-'} |")
+    return "\n".join(lines)
 
 
 # --- report ----------------------------------------------------------------------
@@ -458,6 +552,8 @@ def main():
     p.add_argument("--server-cpu", type=int, default=1)
     p.add_argument("--client-cpu", type=int, default=0)
     p.add_argument("--base-port", type=int, default=0, help="first port (0: free ports)")
+    p.add_argument("--callgrind-queries", type=int, default=0,
+                   help="also count instructions/query under callgrind over this many queries (0: no)")
     args = p.parse_args()
     # Servers run in their own directories: binaries given relative to here must still work.
     args.null_server = os.path.abspath(args.null_server)
@@ -493,21 +589,14 @@ def main():
 
     workdir = tempfile.mkdtemp(prefix="query-bench-")
     started, skipped, results = [], {}, {}
-    next_port = args.base_port
+    ports = iter(range(args.base_port, 65536)) if args.base_port else None
+
+    def next_port():
+        return next(ports) if ports else free_port()
+
     try:
         for name in servers:
-            if args.base_port:
-                port, next_port = next_port, next_port + 1
-            else:
-                port = free_port()
-            if name == "null":
-                server = null_server(workdir, port, args.null_server)
-            elif name == "knotd":
-                server = knotd_server(workdir, zone, args.origin, port)
-            elif name == "nsd":
-                server = nsd_server(workdir, zone, args.origin, port)
-            else:
-                server = zoned_server(workdir, zone, args.origin, port, args.zoned)
+            server = make_server(name, workdir, zone, next_port(), args)
             try:
                 server.start(args.server_cpu, args.origin)
                 started.append(server)
@@ -537,17 +626,28 @@ def main():
     finally:
         for server in started:
             server.stop()
+    measured = [s.name for s in started]
+    instructions = {}
+    if args.callgrind_queries:
+        instructions = instructions_per_query(args, measured, mixes, zone, query_files, workdir, next_port)
 
     names_order = [s for s in ALL_SERVERS if s in results.get(mixes[0], {})]
     table = summarize(results, names_order, mixes)
     with open(os.path.join(args.out, "query-bench-results.json"), "w") as f:
-        json.dump({"args": vars(args), "skipped": skipped, "runs": results}, f, indent=1)
+        json.dump({"args": vars(args), "skipped": skipped, "runs": results,
+                   "instructions_per_query": {f"{m} {n}": v for (m, n), v in instructions.items()}},
+                  f, indent=1)
     shutil.rmtree(workdir, ignore_errors=True)
 
     print(f"{args.rounds} rounds x {args.seconds} s per run, 1 worker on CPU {args.server_cpu}, "
           f"dnsperf -c {args.clients} -q {args.outstanding} on CPU {args.client_cpu}; medians.\n")
     print(markdown(table, names_order, mixes, fixed_qps))
     print()
+    if instructions:
+        print(f"User-space instructions per query (callgrind, {args.callgrind_queries:,} queries "
+              f"replayed once at {CALLGRIND_QPS} qps, minus a run without them):\n")
+        print(instructions_markdown(instructions, names_order, mixes))
+        print()
     for line in target_lines(table):
         print(line)
     for name, why in skipped.items():
