@@ -567,8 +567,10 @@ def main():
     for m in mixes:
         if m not in MIXES:
             p.error(f"unknown mix {m!r} (known: {', '.join(MIXES)})")
+    skipped = {}
     if "zoned" in servers and not (args.zoned and os.access(args.zoned, os.X_OK)):
-        print(f"SKIPPING zoned: no executable zoned binary ({args.zoned or 'none given'})", file=sys.stderr)
+        skipped["zoned"] = f"no executable zoned binary ({args.zoned or 'none given'})"
+        print(f"SKIPPING zoned: {skipped['zoned']}", file=sys.stderr)
         servers.remove("zoned")
     for tool in ("dnsperf", "kdig", "taskset") + tuple(s for s in servers if s in ("knotd", "nsd")):
         if not shutil.which(tool) and not os.path.exists(f"/usr/sbin/{tool}"):
@@ -588,7 +590,8 @@ def main():
     fixed_qps = {m: args.fixed_qps_tcp if MIXES[m][0] == "tcp" else args.fixed_qps for m in mixes}
 
     workdir = tempfile.mkdtemp(prefix="query-bench-")
-    started, skipped, results = [], {}, {}
+    started, results = [], {}
+    load_before = os.getloadavg()[0]
     ports = iter(range(args.base_port, 65536)) if args.base_port else None
 
     def next_port():
@@ -640,7 +643,9 @@ def main():
     shutil.rmtree(workdir, ignore_errors=True)
 
     print(f"{args.rounds} rounds x {args.seconds} s per run, 1 worker on CPU {args.server_cpu}, "
-          f"dnsperf -c {args.clients} -q {args.outstanding} on CPU {args.client_cpu}; medians.\n")
+          f"dnsperf -c {args.clients} -q {args.outstanding} on CPU {args.client_cpu}; medians. "
+          f"Load average {load_before:.1f} before, {os.getloadavg()[0]:.1f} after "
+          f"({os.cpu_count()} CPUs).\n")
     print(markdown(table, names_order, mixes, fixed_qps))
     print()
     if instructions:
