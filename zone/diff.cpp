@@ -242,9 +242,8 @@ Diff DiffAccess::compute(const ZoneVersion& from, const ZoneVersion& to) {
 
 // The base page a key belongs in: the last page whose first key is <= key.
 std::size_t DiffAccess::page_of(const ZoneVersion& v, Bytes key) {
-  const auto& fk = v.page_first_keys_;
-  auto it = std::upper_bound(fk.begin(), fk.end(), key, [](Bytes k, Bytes f) { return key_less(k, f); });
-  return it == fk.begin() ? 0 : static_cast<std::size_t>(it - fk.begin()) - 1;
+  const std::size_t starting = v.pages_starting_at_or_before(key);
+  return starting == 0 ? 0 : starting - 1;
 }
 
 // The last base page that may hold a name below `key` (names below a name

@@ -257,13 +257,8 @@ void ZoneVersion::index_pages() {
 
   std::vector<std::uint8_t> origin_key;
   RecordList::make_key(origin_.wire(), origin_key);
-  auto pit = std::upper_bound(page_first_keys_.begin(), page_first_keys_.end(),
-                              std::span<const std::uint8_t>(origin_key),
-                              [](std::span<const std::uint8_t> k, std::span<const std::uint8_t> f) {
-                                return key_less(k, f);
-                              });
-  if (pit != page_first_keys_.begin()) {
-    const std::size_t p = static_cast<std::size_t>(pit - page_first_keys_.begin()) - 1;
+  if (const std::size_t starting = pages_starting_at_or_before(origin_key); starting != 0) {
+    const std::size_t p = starting - 1;
     const auto& nodes = pages_[p]->nodes;
     for (std::size_t i = 0; i < nodes.size(); ++i)
       if (nodes[i].has(node_flag::kApex)) {
@@ -296,16 +291,12 @@ const Node& ZoneVersion::apex() const noexcept { return pages_[apex_.page]->node
 ZoneVersion::Neighbours ZoneVersion::neighbours(std::span<const std::uint8_t> key) const noexcept {
   Neighbours out;
   if (pages_.empty()) return out;
-  // The last page whose first key is <= key.
-  auto pit = std::upper_bound(page_first_keys_.begin(), page_first_keys_.end(), key,
-                              [](std::span<const std::uint8_t> k, std::span<const std::uint8_t> f) {
-                                return key_less(k, f);
-                              });
-  if (pit == page_first_keys_.begin()) {
+  const std::size_t starting = pages_starting_at_or_before(key);
+  if (starting == 0) {
     out.after = &pages_.front()->nodes.front();
     return out;
   }
-  const std::size_t p = static_cast<std::size_t>(pit - page_first_keys_.begin()) - 1;
+  const std::size_t p = starting - 1;  // the last page whose first key is <= key
   const auto& nodes = pages_[p]->nodes;
   auto nit = std::upper_bound(nodes.begin(), nodes.end(), key,
                               [](std::span<const std::uint8_t> k, const Node& n) { return key_less(k, n.key); });
@@ -317,6 +308,20 @@ ZoneVersion::Neighbours ZoneVersion::neighbours(std::span<const std::uint8_t> ke
     out.after = &pages_[p + 1]->nodes.front();
   }
   return out;
+}
+
+const ZoneVersion::Page* ZoneVersion::page_holding(std::span<const std::uint8_t> key) const noexcept {
+  if (pages_.empty()) return nullptr;
+  const std::size_t n = pages_starting_at_or_before(key);
+  return pages_[n == 0 ? 0 : n - 1].get();
+}
+
+std::size_t ZoneVersion::pages_starting_at_or_before(std::span<const std::uint8_t> key) const noexcept {
+  auto pit = std::upper_bound(page_first_keys_.begin(), page_first_keys_.end(), key,
+                              [](std::span<const std::uint8_t> k, std::span<const std::uint8_t> f) {
+                                return key_less(k, f);
+                              });
+  return static_cast<std::size_t>(pit - page_first_keys_.begin());
 }
 
 const Node* ZoneVersion::find(std::span<const std::uint8_t> key) const noexcept {

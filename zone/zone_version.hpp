@@ -112,6 +112,12 @@ class ZoneVersion {
     std::vector<std::uint8_t> bytes;  // owners, keys and rdata of these nodes
   };
 
+  // The page that holds (or would hold) the node with `key`, or null in an
+  // empty version. Two versions share that part of the zone when both return
+  // the same page: for tests and benchmarks of apply_diff (zone/diff.hpp).
+  [[nodiscard]] const Page* page_holding(std::span<const std::uint8_t> key) const noexcept;
+  [[nodiscard]] std::size_t page_count() const noexcept { return pages_.size(); }
+
   ZoneVersion(const ZoneVersion&) = delete;
   ZoneVersion& operator=(const ZoneVersion&) = delete;
 
@@ -142,6 +148,8 @@ class ZoneVersion {
     bool open = false;
     void visit(Node& node) noexcept;
   };
+  // How many pages have a first key <= key (the page for key is the last of them).
+  [[nodiscard]] std::size_t pages_starting_at_or_before(std::span<const std::uint8_t> key) const noexcept;
   // After pages_ is final: page index, counts, apex position, serial and the
   // negative-answer SOA.
   void index_pages();
