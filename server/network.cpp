@@ -1,0 +1,100 @@
+#include "server/network.hpp"
+
+#include <algorithm>
+#include <boost/system/system_error.hpp>
+#include <system_error>
+
+#include "server/connection_limiter.hpp"
+#include "server/socket_util.hpp"
+#include "server/worker.hpp"
+
+namespace zoned::server {
+
+struct Network::Impl {
+  Impl(const NetworkSettings& s, const zone::ZoneSet& z, zone::ReclaimDomain& d,
+       const std::atomic<const EngineSettings*>& e)
+      : settings(s),
+        zones(z),
+        domain(d),
+        engine_settings(e),
+        limiter(s.tcp.max_connections, s.tcp.max_connections_per_client) {}
+
+  [[nodiscard]] unsigned worker_count() const { return std::max(settings.workers, 1u); }
+  [[nodiscard]] Result<bool> open_sockets();
+
+  const NetworkSettings settings;
+  const zone::ZoneSet& zones;
+  zone::ReclaimDomain& domain;
+  const std::atomic<const EngineSettings*>& engine_settings;
+  // Outlives the workers: their connections hold its tickets.
+  ConnectionLimiter limiter;
+  std::vector<std::unique_ptr<Worker>> workers;
+};
+
+Network::Network(const NetworkSettings& settings, const zone::ZoneSet& zones,
+                 zone::ReclaimDomain& domain,
+                 const std::atomic<const EngineSettings*>& engine_settings)
+    : impl_(std::make_unique<Impl>(settings, zones, domain, engine_settings)) {}
+
+Network::~Network() { stop(); }
+
+Result<bool> Network::Impl::open_sockets() {
+  for (const ListenAddress& address : settings.listen) {
+    for (const SocketKind kind : {SocketKind::Udp, SocketKind::Tcp}) {
+      if (auto free = probe_exclusive(address, kind); !free) return Error{free.error()};
+    }
+  }
+  for (unsigned i = 0; i < worker_count(); ++i) {
+    workers.push_back(
+        std::make_unique<Worker>(zones, domain, engine_settings, settings.tcp, limiter));
+  }
+  for (const ListenAddress& address : settings.listen) {
+    const auto where = resolve(address);
+    if (!where) return Error{where.error()};
+    for (auto& worker : workers) {
+      auto udp = open_listen_socket(address, SocketKind::Udp);
+      if (!udp) return Error{udp.error()};
+      auto tcp = open_listen_socket(address, SocketKind::Tcp);
+      if (!tcp) return Error{tcp.error()};
+      try {  // registering with the reactor (epoll) can fail
+        worker->add_udp(std::move(*udp), is_wildcard(*where));
+        worker->add_tcp(std::move(*tcp));
+      } catch (const boost::system::system_error& e) {
+        return Error{describe(address) + ": " + e.what()};
+      }
+    }
+  }
+  return true;
+}
+
+Result<bool> Network::start() {
+  if (!impl_->workers.empty()) return Error{"network already started"};
+  if (auto opened = impl_->open_sockets(); !opened) {
+    impl_->workers.clear();  // closes whatever was opened
+    return opened;
+  }
+  try {
+    for (auto& worker : impl_->workers) worker->start();
+  } catch (const std::system_error& e) {
+    stop();
+    return Error{std::string("cannot start a worker thread: ") + e.what()};
+  }
+  return true;
+}
+
+void Network::stop() {
+  for (auto& worker : impl_->workers) worker->stop();
+  impl_->workers.clear();
+}
+
+std::vector<std::string> Network::describe_sockets() const {
+  std::vector<std::string> lines;
+  const std::string per_worker = " x" + std::to_string(impl_->worker_count());
+  for (const ListenAddress& address : impl_->settings.listen) {
+    lines.push_back("udp " + describe(address) + per_worker);
+    lines.push_back("tcp " + describe(address) + per_worker);
+  }
+  return lines;
+}
+
+}  // namespace zoned::server

@@ -1,0 +1,79 @@
+#include "server/tcp_listener.hpp"
+
+#include <memory>
+
+#include "server/tcp_connection.hpp"
+
+namespace zoned::server {
+
+namespace {
+
+boost::asio::ip::tcp protocol_of(int fd) {
+  sockaddr_storage local{};
+  socklen_t length = sizeof local;
+  if (::getsockname(fd, reinterpret_cast<sockaddr*>(&local), &length) == 0 &&
+      local.ss_family == AF_INET6) {
+    return boost::asio::ip::tcp::v6();
+  }
+  return boost::asio::ip::tcp::v4();
+}
+
+}  // namespace
+
+TcpListener::TcpListener(boost::asio::io_context& io, UniqueFd fd, WorkerContext& context,
+                         const TcpLimits& limits, ConnectionLimiter& limiter)
+    : io_(io),
+      acceptor_(io),
+      retry_timer_(io),
+      context_(context),
+      limits_(limits),
+      limiter_(limiter) {
+  const auto protocol = protocol_of(fd.get());
+  acceptor_.assign(protocol, fd.release());  // throws only on a broken reactor (start-up)
+}
+
+void TcpListener::start() { accept_next(); }
+
+void TcpListener::close() noexcept {
+  boost::system::error_code ignored;
+  acceptor_.close(ignored);
+  retry_timer_.cancel();
+}
+
+void TcpListener::accept_next() {
+  acceptor_.async_accept(io_, [this](const boost::system::error_code& error,
+                                     boost::asio::ip::tcp::socket socket) {
+    on_accept(error, std::move(socket));
+  });
+}
+
+void TcpListener::on_accept(const boost::system::error_code& error,
+                            boost::asio::ip::tcp::socket socket) {
+  if (error == boost::asio::error::operation_aborted || !acceptor_.is_open()) return;
+  if (error) {
+    retry_timer_.expires_after(kAcceptRetryDelay);
+    retry_timer_.async_wait([this](const boost::system::error_code& cancelled) {
+      if (!cancelled) accept_next();
+    });
+    return;
+  }
+  serve(std::move(socket));
+  accept_next();
+}
+
+void TcpListener::serve(boost::asio::ip::tcp::socket socket) {
+  boost::system::error_code error;
+  const auto peer = socket.remote_endpoint(error);
+  if (error) return;  // already gone; the socket closes here
+  std::array<std::uint8_t, 16> address{};
+  const std::size_t address_size = client_address(peer.data(), address);
+  auto ticket = limiter_.admit({address.data(), address_size});
+  if (!ticket) return;  // over a cap: closed as `socket` goes out of scope
+  // Answers are written whole; Nagle would hold back the next one.
+  socket.set_option(boost::asio::ip::tcp::no_delay(true), error);
+  std::make_shared<TcpConnection>(std::move(socket), context_, limits_, std::move(*ticket),
+                                  std::span<const std::uint8_t>(address.data(), address_size))
+      ->start();
+}
+
+}  // namespace zoned::server

@@ -1,0 +1,48 @@
+#pragma once
+// TcpListener: one worker's SO_REUSEPORT listening socket on one address.
+// Every worker has its own, so the kernel spreads new connections over the
+// workers and a connection stays on the worker that accepted it. A
+// connection over the total or per-client cap (ConnectionLimiter) is
+// accepted and closed at once: the kernel has already completed the
+// handshake, and leaving it in the backlog would only make the client wait.
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <chrono>
+
+#include "server/config.hpp"
+#include "server/connection_limiter.hpp"
+#include "server/socket_util.hpp"
+#include "server/worker_context.hpp"
+
+namespace zoned::server {
+
+class TcpListener {
+ public:
+  // After a failed accept (out of descriptors, ...), wait this long before
+  // the next one instead of spinning.
+  static constexpr std::chrono::milliseconds kAcceptRetryDelay{100};
+
+  // Takes ownership of `fd` (from open_listen_socket, SocketKind::Tcp).
+  TcpListener(boost::asio::io_context& io, UniqueFd fd, WorkerContext& context,
+              const TcpLimits& limits, ConnectionLimiter& limiter);
+  TcpListener(const TcpListener&) = delete;
+  TcpListener& operator=(const TcpListener&) = delete;
+
+  void start();
+  void close() noexcept;
+
+ private:
+  void accept_next();
+  void on_accept(const boost::system::error_code& error, boost::asio::ip::tcp::socket socket);
+  void serve(boost::asio::ip::tcp::socket socket);
+
+  boost::asio::io_context& io_;
+  boost::asio::ip::tcp::acceptor acceptor_;
+  boost::asio::steady_timer retry_timer_;
+  WorkerContext& context_;
+  const TcpLimits& limits_;
+  ConnectionLimiter& limiter_;
+};
+
+}  // namespace zoned::server

@@ -1,0 +1,48 @@
+#include "server/worker.hpp"
+
+namespace zoned::server {
+
+Worker::Worker(const zone::ZoneSet& zones, zone::ReclaimDomain& domain,
+               const std::atomic<const EngineSettings*>& engine_settings,
+               const TcpLimits& limits, ConnectionLimiter& limiter)
+    : domain_(domain), limits_(limits), limiter_(limiter), context_(zones, engine_settings) {
+  io_.emplace(1);
+}
+
+Worker::~Worker() { stop(); }
+
+void Worker::add_udp(UniqueFd fd, bool destination_control) {
+  udp_.push_back(std::make_unique<UdpWorker>(*io_, std::move(fd), destination_control, context_));
+}
+
+void Worker::add_tcp(UniqueFd fd) {
+  tcp_.push_back(std::make_unique<TcpListener>(*io_, std::move(fd), context_, limits_, limiter_));
+}
+
+void Worker::start() {
+  for (auto& udp : udp_) udp->start();
+  for (auto& tcp : tcp_) tcp->start();
+  thread_ = std::thread([this] { run(); });
+}
+
+void Worker::run() {
+  // Registered from this thread, which alone uses the handle; offline until
+  // a handler has queries to answer (OnlineSection).
+  context_.reader = domain_.register_reader();
+  context_.reader.offline();
+  io_->run();
+  context_.reader = {};
+}
+
+void Worker::stop() {
+  if (!io_) return;
+  io_->stop();
+  if (thread_.joinable()) thread_.join();
+  // Nothing runs the io_context any more: close the listening sockets, then
+  // destroy the handlers still pending, and with them the connections.
+  udp_.clear();
+  tcp_.clear();
+  io_.reset();
+}
+
+}  // namespace zoned::server

@@ -1,0 +1,45 @@
+#pragma once
+// What one worker's sockets share: its QueryEngine, its response buffer and
+// its ReaderHandle. Used by the worker's thread only, so nothing here locks.
+#include <atomic>
+#include <cstdint>
+#include <memory>
+#include <span>
+
+#include "server/query/query_engine.hpp"
+#include "zone/qsbr.hpp"
+#include "zone/zone_set.hpp"
+
+namespace zoned::server {
+
+struct WorkerContext {
+  WorkerContext(const zone::ZoneSet& zones, const std::atomic<const EngineSettings*>& settings)
+      : engine(zones, settings), response(new std::uint8_t[kMaxResponseSize]) {}
+
+  [[nodiscard]] std::span<std::uint8_t> response_buffer() noexcept {
+    return {response.get(), kMaxResponseSize};
+  }
+
+  QueryEngine engine;
+  std::unique_ptr<std::uint8_t[]> response;  // kMaxResponseSize, not zeroed
+  // Registered by the worker thread itself when it starts.
+  zone::ReclaimDomain::ReaderHandle reader;
+};
+
+// Holds the worker online while a handler reads zone data: a worker is
+// offline whenever it waits in the reactor, so an idle worker never holds
+// reclamation back (zone/qsbr.hpp). One online() per wake-up, not per query.
+class OnlineSection {
+ public:
+  explicit OnlineSection(zone::ReclaimDomain::ReaderHandle& reader) noexcept : reader_(reader) {
+    reader_.online();
+  }
+  ~OnlineSection() { reader_.offline(); }
+  OnlineSection(const OnlineSection&) = delete;
+  OnlineSection& operator=(const OnlineSection&) = delete;
+
+ private:
+  zone::ReclaimDomain::ReaderHandle& reader_;
+};
+
+}  // namespace zoned::server
