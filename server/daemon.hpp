@@ -1,0 +1,77 @@
+#pragma once
+// The running daemon: owns the zone set, the published engine settings and
+// the Network, and runs the control thread (the calling thread) until
+// SIGTERM or SIGINT. DESIGN.md "Threads": the control io_context handles
+// signals and timers; workers only answer queries.
+//
+//   SIGHUP   reload the config (a config with errors is rejected and the
+//            running one kept), reopen the log, reload changed zones, add and
+//            remove zones; listen/worker/TCP changes need a restart.
+//   SIGTERM, SIGINT   stop: close sockets, join workers, remove the pid file.
+//
+// Every second the control thread frees retired zone versions and settings
+// (ReclaimDomain::reclaim) and polls SQLite zones that ask for it; server
+// cookie secrets are rotated daily (RFC 9018 §4.3).
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/signal_set.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <chrono>
+#include <memory>
+
+#include "server/config.hpp"
+#include "server/network.hpp"
+#include "server/pid_file.hpp"
+#include "server/settings.hpp"
+#include "server/zone_manager.hpp"
+#include "zone/qsbr.hpp"
+#include "zone/zone_set.hpp"
+
+namespace zoned::server {
+
+inline constexpr std::chrono::seconds kControlTick{1};
+inline constexpr std::chrono::hours kCookieSecretLifetime{24};
+
+class Daemon {
+ public:
+  // Logging must already be configured from `config.log`.
+  explicit Daemon(Config config);
+  ~Daemon();
+  Daemon(const Daemon&) = delete;
+  Daemon& operator=(const Daemon&) = delete;
+
+  // Loads the zones, starts serving and runs until stopped. Returns the
+  // process exit status: 0 after a clean stop, 1 when start-up failed.
+  [[nodiscard]] int run();
+
+ private:
+  [[nodiscard]] bool start();
+  void log_summary() const;
+  void wait_for_signal();
+  void schedule_tick();
+  void on_tick();
+  void reload();
+  void stop();
+  void publish_engine_settings();
+
+  Config config_;
+  boost::asio::io_context io_;
+  boost::asio::signal_set signals_;
+  boost::asio::steady_timer tick_;
+  // Declaration order is teardown order reversed: the Network (whose workers
+  // read everything above it) goes first.
+  zone::ReclaimDomain domain_;
+  zone::ZoneSet zones_{domain_};
+  ZoneManager manager_{zones_};
+  CookieRotation cookies_;
+  std::chrono::steady_clock::time_point next_cookie_rotation_;
+  std::unique_ptr<PublishedSettings> settings_;
+  std::unique_ptr<Network> network_;
+  PidFile pid_file_;
+};
+
+// `zoned --check-config`: loads the config and every zone as start-up would,
+// printing each error (FILE:LINE:COLUMN) to stderr and a summary to stdout.
+// Opens no socket. Returns 0 when all is well, 1 otherwise.
+[[nodiscard]] int check_config(const std::filesystem::path& path);
+
+}  // namespace zoned::server
