@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# The newcomer's first command: install what is missing, build, and serve
-# zones-example/. Until the daemon lands (issue [3/6]) this checks every
-# example zone with `zonectl check-zone` and prints what zoned would serve.
+# The newcomer's first command: install what is missing, build the release
+# preset, and serve zones-example/ on 127.0.0.1 port 5353 in the foreground:
+#   dig @127.0.0.1 -p 5353 www.example.com
+# Ctrl-C stops the server. Extra arguments go to zoned (e.g. --check-config).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -9,10 +10,7 @@ scripts/install-deps.sh --build-only
 cmake --preset release >/dev/null
 cmake --build --preset release
 
-status=0
-for zone_file in zones-example/*.zone; do
-  origin="$(basename "$zone_file" .zone)."
-  echo "== $origin ($zone_file)"
-  build/release/ctl/zonectl check-zone "$origin" "$zone_file" || status=1
-done
-exit $status
+config=zones-example/zoned.yaml
+build/release/server/zoned --check-config -c "$config" >/dev/null
+echo "zoned: serving zones-example/ on 127.0.0.1@5353 (try: dig @127.0.0.1 -p 5353 www.example.com); Ctrl-C stops it" >&2
+exec build/release/server/zoned -c "$config" "$@"
