@@ -3,9 +3,9 @@
 # knotd and nsd loading the same generated zone. See bench/README.md. Never
 # run in CI: it takes minutes and starts servers.
 #   RECORDS=1000000 BUILD=build/loadbench bench/load_bench.sh
-# BUILD must be a Release build with zoned_zone, zoned_dns and zonectl built:
-#   cmake -S . -B build/loadbench -G Ninja -DCMAKE_BUILD_TYPE=Release -DZONED_TESTS=OFF
-#   cmake --build build/loadbench --target zoned_zone zoned_dns zonectl
+# BUILD must be a Release build configured with the benchmark programs; the
+# script builds zone_load_bench and zonectl in it:
+#   cmake -S . -B build/loadbench -G Ninja -DCMAKE_BUILD_TYPE=Release -DZONED_TESTS=OFF -DZONED_BENCH=ON
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(dirname "$here")
@@ -18,25 +18,15 @@ case "$build" in /*) ;; *) build="$root/$build" ;; esac
 out="$here/out"
 zone="$out/load-$records.zone"
 db="$out/load-$records.sqlite"
-bench="$build/zone_load_bench"
+bench="$build/bench/zone_load_bench"
 tmp=""
 cleanup() { [ -z "$tmp" ] || rm -f "$tmp"; }
 trap cleanup EXIT
 trap 'cleanup; exit 130' INT TERM HUP
 
-for lib in zone/libzoned_zone.a dns/libzoned_dns.a ctl/zonectl; do
-  [ -e "$build/$lib" ] || { echo "missing $build/$lib: build the Release libraries first (see header)" >&2; exit 1; }
-done
-
-# The benchmark binary: built here against the Release static libraries, so it
-# needs no CMake target of its own.
-if [ ! -x "$bench" ] || [ "$here/zone_load_bench.cpp" -nt "$bench" ] ||
-   [ "$build/zone/libzoned_zone.a" -nt "$bench" ]; then
-  echo "building $bench" >&2
-  g++ -std=c++20 -O2 -DNDEBUG -Wall -Wextra -Wpedantic -Wshadow -Wconversion -Wno-sign-conversion \
-    -I"$root" "$here/zone_load_bench.cpp" "$build/zone/libzoned_zone.a" "$build/dns/libzoned_dns.a" \
-    -lcrypto -lsqlite3 -o "$bench"
-fi
+grep -q '^ZONED_BENCH:BOOL=ON' "$build/CMakeCache.txt" 2>/dev/null ||
+  { echo "$build is not configured with -DZONED_BENCH=ON (see header)" >&2; exit 1; }
+cmake --build "$build" --target zone_load_bench zonectl >&2
 
 # gen_zone.py writes no wildcards; the lookup mix needs some, so the last
 # $wildcards records are wildcards appended under names of their own
