@@ -54,8 +54,8 @@ import dns.rdatatype
 import yaml
 
 REPO = Path(__file__).resolve().parents[2]
-ZONED = Path(os.environ.get("ZONED", REPO / "build" / "release" / "server" / "zoned"))
-ZONECTL = Path(os.environ.get("ZONECTL", REPO / "build" / "release" / "ctl" / "zonectl"))
+ZONED = Path(os.environ.get("ZONED", REPO / "build" / "release" / "server" / "zoned")).resolve()
+ZONECTL = Path(os.environ.get("ZONECTL", REPO / "build" / "release" / "ctl" / "zonectl")).resolve()
 LOOPBACK = "127.0.0.1"
 QUERY_TIMEOUT = 2.0
 POLL_INTERVAL = 0.05
