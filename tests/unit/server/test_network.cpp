@@ -1,0 +1,172 @@
+// Network start-up and shutdown, and UDP: answers over IPv4 and IPv6, several
+// workers on one SO_REUSEPORT address, bind errors, and an allocation-free
+// drain from recvmmsg to sendmmsg. Loopback, ports 20400-20409.
+#include <doctest/doctest.h>
+
+#include <boost/asio/io_context.hpp>
+#include <chrono>
+#include <thread>
+
+#include "alloc_counter.hpp"
+#include "network_test_util.hpp"
+#include "server/udp_worker.hpp"
+#include "server/worker_context.hpp"
+
+using namespace zoned;
+using namespace zoned::server;
+using namespace zoned::server::test;
+using dns::RRType;
+
+TEST_CASE("network: UDP queries are answered by every worker of a SO_REUSEPORT address") {
+  ServedZones served;
+  Network network(network_settings("127.0.0.1", 20400, 2), served.zones, served.domain,
+                  served.settings_ptr);
+  REQUIRE(network.start().ok());
+  const SocketAddress server = socket_address("127.0.0.1", 20400);
+  // The kernel spreads clients over the two sockets by address and port:
+  // with 24 clients, a worker that did not answer would leave some unanswered.
+  constexpr std::uint16_t kClients = 24;
+  for (std::uint16_t i = 0; i < kClients; ++i) {
+    UniqueFd client = udp_client();
+    udp_send(client.get(), server, make_query("www.example.com.", RRType::A, {.id = i}));
+    const auto reply = udp_receive(client.get());
+    REQUIRE(reply.has_value());
+    const Response response = read_response(*reply);
+    CHECK(response.id == i);
+    CHECK(response.rcode == dns::Rcode::NOERROR);
+    CHECK(response.aa());
+    CHECK(response.answer == Lines{"www.example.com. 3600 IN A 192.0.2.2"});
+  }
+}
+
+TEST_CASE("network: IPv6 listen address over UDP and TCP") {
+  ServedZones served;
+  Network network(network_settings("::1", 20401), served.zones, served.domain,
+                  served.settings_ptr);
+  REQUIRE(network.start().ok());
+  const SocketAddress server = socket_address("::1", 20401);
+
+  UniqueFd udp = udp_client("::1");
+  udp_send(udp.get(), server, make_query("www.example.com.", RRType::A, {.id = 6}));
+  const auto udp_reply = udp_receive(udp.get());
+  REQUIRE(udp_reply.has_value());
+  CHECK(read_response(*udp_reply).id == 6);
+
+  UniqueFd tcp = tcp_connect("::1", server);
+  tcp_send(tcp.get(), framed(make_query("www.example.com.", RRType::A, {.id = 7})));
+  const auto tcp_reply = tcp_receive(tcp.get());
+  REQUIRE(tcp_reply.has_value());
+  CHECK(read_response(*tcp_reply).id == 7);
+}
+
+TEST_CASE("network: a busy address is an error naming it, and nothing stays open") {
+  ServedZones served;
+  // Another program holds 127.0.0.1@20402 for UDP, the ordinary way.
+  UniqueFd squatter(::socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0));
+  const SocketAddress taken = socket_address("127.0.0.1", 20402);
+  REQUIRE(::bind(squatter.get(), taken.get(), taken.length) == 0);
+  NetworkSettings settings = network_settings("127.0.0.1", 20403, 2);
+  settings.listen.push_back({"127.0.0.1", 20402});
+  Network network(settings, served.zones, served.domain, served.settings_ptr);
+  const auto started = network.start();
+  REQUIRE_FALSE(started.ok());
+  CHECK(started.error() == "127.0.0.1@20402: Address already in use");
+  // The first address was free: it must have been released again.
+  for (const SocketKind kind : {SocketKind::Udp, SocketKind::Tcp}) {
+    CHECK(probe_exclusive({"127.0.0.1", 20403}, kind).ok());
+  }
+  squatter = UniqueFd();
+  CHECK(network.start().ok());
+}
+
+TEST_CASE("network: describe_sockets names each address and how many workers serve it") {
+  ServedZones served;
+  NetworkSettings settings = network_settings("127.0.0.1", 20404, 3);
+  settings.listen.push_back({"::1", 20404});
+  const Network network(settings, served.zones, served.domain, served.settings_ptr);
+  CHECK(network.describe_sockets() == std::vector<std::string>{"udp 127.0.0.1@20404 x3",
+                                                               "tcp 127.0.0.1@20404 x3",
+                                                               "udp ::1@20404 x3",
+                                                               "tcp ::1@20404 x3"});
+}
+
+TEST_CASE("network: stop() with clients connected returns promptly and closes them") {
+  ServedZones served;
+  Network network(network_settings("127.0.0.1", 20405, 2), served.zones, served.domain,
+                  served.settings_ptr);
+  REQUIRE(network.start().ok());
+  const SocketAddress server = socket_address("127.0.0.1", 20405);
+  std::vector<UniqueFd> clients;
+  for (int i = 0; i < 4; ++i) clients.push_back(tcp_connect("127.0.0.1", server));
+  // One client half way through a message.
+  tcp_send(clients[0].get(), std::vector<std::uint8_t>{0, 40, 1, 2});
+  tcp_send(clients[1].get(), framed(make_query("www.example.com.", RRType::A)));
+  REQUIRE(tcp_receive(clients[1].get()).has_value());
+
+  const auto before = std::chrono::steady_clock::now();
+  network.stop();
+  CHECK(std::chrono::steady_clock::now() - before < std::chrono::milliseconds(500));
+  for (const UniqueFd& client : clients) CHECK(closed_by_server(client.get()));
+  network.stop();  // idempotent
+}
+
+TEST_CASE("udp worker: a drained burst of queries allocates nothing") {
+  ServedZones served;
+  WorkerContext context(served.zones, served.settings_ptr);
+  context.reader = served.domain.register_reader();  // online, on this thread
+  boost::asio::io_context io;
+  auto fd = open_listen_socket({"127.0.0.1", 20406}, SocketKind::Udp);
+  REQUIRE(fd.ok());
+  UdpWorker worker(io, std::move(*fd), false, context);
+  const SocketAddress server = socket_address("127.0.0.1", 20406);
+  UniqueFd client = udp_client();
+
+  const auto send_burst = [&](std::uint16_t count) {
+    for (std::uint16_t i = 0; i < count; ++i) {
+      const auto type = i % 3 == 0 ? RRType::A : i % 3 == 1 ? RRType::TXT : RRType::SOA;
+      const char* qname = i % 2 == 0 ? "www.example.com." : "nothing.example.com.";
+      udp_send(client.get(), server, make_query(qname, type, {.id = i}));
+    }
+  };
+  const auto receive_all = [&](std::uint16_t count) {
+    for (std::uint16_t i = 0; i < count; ++i) {
+      const auto reply = udp_receive(client.get());
+      REQUIRE(reply.has_value());
+      CHECK(read_response(*reply).id == i);
+    }
+  };
+
+  send_burst(UdpWorker::kBatchSize);  // warm-up
+  CHECK(worker.drain_once() == UdpWorker::kBatchSize);
+  receive_all(UdpWorker::kBatchSize);
+
+  constexpr std::uint16_t kBurst = 3 * UdpWorker::kBatchSize + 5;
+  send_burst(kBurst);
+  std::size_t drained = 0;
+  {
+    const zoned::test::AllocationCounter counter;
+    for (std::size_t got = 1; got > 0;) {
+      got = worker.drain_once();
+      drained += got;
+    }
+    CHECK(counter.count() == 0);
+  }
+  CHECK(drained == kBurst);
+  receive_all(kBurst);
+  worker.close();
+}
+
+TEST_CASE("udp worker: a datagram too short to answer is dropped, the next one answered") {
+  ServedZones served;
+  Network network(network_settings("127.0.0.1", 20407), served.zones, served.domain,
+                  served.settings_ptr);
+  REQUIRE(network.start().ok());
+  const SocketAddress server = socket_address("127.0.0.1", 20407);
+  UniqueFd client = udp_client();
+  udp_send(client.get(), server, std::vector<std::uint8_t>(5, 0));
+  CHECK_FALSE(udp_receive(client.get(), std::chrono::milliseconds(200)).has_value());
+  udp_send(client.get(), server, make_query("www.example.com.", RRType::A, {.id = 77}));
+  const auto reply = udp_receive(client.get());
+  REQUIRE(reply.has_value());
+  CHECK(read_response(*reply).id == 77);
+}
