@@ -56,6 +56,20 @@ inline std::vector<std::uint8_t> make_query(std::string_view qname, dns::RRType 
   return {w.message().begin(), w.message().end()};
 }
 
+// `query` (without OPT) with an OPT record whose rdata is `options` appended,
+// for option lists write_opt() refuses to build.
+inline std::vector<std::uint8_t> with_raw_opt(std::vector<std::uint8_t> query,
+                                              const std::vector<std::uint8_t>& options,
+                                              std::uint16_t udp_size = 1232) {
+  const std::uint8_t fixed[] = {0, 0, 41, static_cast<std::uint8_t>(udp_size >> 8), static_cast<std::uint8_t>(udp_size),
+                                0, 0, 0, 0, static_cast<std::uint8_t>(options.size() >> 8),
+                                static_cast<std::uint8_t>(options.size())};
+  query.insert(query.end(), std::begin(fixed), std::end(fixed));
+  query.insert(query.end(), options.begin(), options.end());
+  ++query[11];  // ARCOUNT
+  return query;
+}
+
 struct Response {
   std::size_t size = 0;
   std::uint16_t id = 0;
