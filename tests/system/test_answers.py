@@ -20,7 +20,7 @@ import dns.flags
 import dns.rcode
 import pytest
 
-from server_under_test import ask, describe, records, section, start_server
+from server_under_test import SUBJECT, ask, describe, records, section, start_server
 
 PORT = 20600
 
@@ -48,6 +48,7 @@ class Case:
     answer: tuple = ()
     authority: tuple = ()
     additional: tuple = field(default_factory=tuple)
+    knotd_bug: str = ""  # knotd 3.2 answers this case wrongly: why (the case is skipped for it)
 
 
 CASES = {
@@ -182,6 +183,13 @@ CASES = {
                            ("foo.wcname.lookup.test. 3600 IN CNAME www.lookup.test.", WWW_A)),
     "wildcard_dname_not_applied_to_match": Case("foo.wdname.lookup.test.", "A", NOERROR, True,
                                                 authority=(LOOKUP_NEG,)),
+    # RFC 6672 2.3: the DNAME owned by `*.wdname` applies to the descendants
+    # of that literal name and keeps its owner (no wildcard synthesis, RFC 4592 4.4).
+    "dname_owned_by_wildcard_below_literal_star": Case(
+        "x.*.wdname.lookup.test.", "A", NXDOMAIN, True,
+        ("*.wdname.lookup.test. 3600 IN DNAME target.lookup.test.",
+         "x.*.wdname.lookup.test. 3600 IN CNAME x.target.lookup.test."), (LOOKUP_NEG,),
+        knotd_bug="rewrites the DNAME's owner to the query name"),
     "wildcard_matches": Case("anything.blocked.lookup.test.", "A", NOERROR, True,
                              ("anything.blocked.lookup.test. 3600 IN A 192.0.2.110",)),
     "wildcard_blocked_by_ent": Case("ent.blocked.lookup.test.", "A", NOERROR, True, authority=(LOOKUP_NEG,)),
@@ -213,6 +221,8 @@ def server(tmp_path_factory):
 @pytest.mark.parametrize("case_id", sorted(CASES))
 def test_answer(server, case_id, transport):
     case = CASES[case_id]
+    if case.knotd_bug and SUBJECT == "knotd":
+        pytest.skip(f"knotd 3.2 {case.knotd_bug}")
     reply = ask(server, case.qname, case.qtype, tcp=transport == "tcp")
     context = describe(reply)
     assert reply.rcode() == case.rcode, context

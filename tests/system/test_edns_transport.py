@@ -168,18 +168,20 @@ def test_fifty_duplicate_options_answered(server):
     assert section(reply.answer) == records("www.lookup.test. 3600 IN A 192.0.2.10")
 
 
-@pytest.mark.parametrize("payload, limit", [(0, 512), (511, 512), (512, 512), (1232, 1232),
-                                            (4096, OUR_UDP_LIMIT)])
+@pytest.mark.parametrize("payload, limit", [(None, 512), (0, 512), (511, 512), (512, 512),
+                                            (1232, 1232), (4096, OUR_UDP_LIMIT)])
 def test_buffer_sizes(server, payload, limit):
     """RFC 6891 6.2.3 / 6.2.5: below 512 counts as 512; the response never
-    exceeds min(client buffer, ours). The ~1.5 KB answer never fits."""
-    wire = query(MID, "TXT", payload=payload).to_wire()
+    exceeds min(client buffer, ours), 512 without EDNS (RFC 1035 4.2.1).
+    The ~1.5 KB answer never fits."""
+    edns = {"edns": None} if payload is None else {"payload": payload}
+    wire = query(MID, "TXT", **edns).to_wire()
     reply_wire = udp_exchange(server, wire)
     assert reply_wire is not None
     assert len(reply_wire) <= limit
     reply = dns.message.from_wire(reply_wire)
     assert reply.flags & dns.flags.TC, describe(reply)
-    small = udp_exchange(server, query("www.lookup.test.", "A", payload=payload).to_wire())
+    small = udp_exchange(server, query("www.lookup.test.", "A", **edns).to_wire())
     assert small is not None and not dns.message.from_wire(small).flags & dns.flags.TC
 
 
