@@ -183,7 +183,8 @@ class Server:
                 raise RuntimeError(f"{self.name} exited with {self.proc.returncode}: "
                                    f"{tail(self.log_path)}")
             if time.monotonic() > deadline:
-                raise RuntimeError(f"{self.name}: no answer after {READY_TIMEOUT:.0f} s")
+                raise RuntimeError(f"{self.name}: no SOA answer after {READY_TIMEOUT:.0f} s: "
+                                   f"{tail(self.log_path)}")
             time.sleep(READY_POLL)
 
     def answers(self, origin):
@@ -558,6 +559,7 @@ def main():
     # Servers run in their own directories: binaries given relative to here must still work.
     args.null_server = os.path.abspath(args.null_server)
     args.zoned = os.path.abspath(args.zoned) if args.zoned else ""
+    args.out = os.path.abspath(args.out)
 
     servers = [s for s in args.servers.split(",") if s]
     mixes = [m for m in args.mixes.split(",") if m]
