@@ -125,7 +125,9 @@ TEST_CASE_FIXTURE(ZoneFixture, "CNAME chains inside the zone") {
 
 TEST_CASE("CNAME chain longer than the cap ends at the cap") {
   std::string text = "$TTL 60\n@ SOA ns hm 1 1 1 1 1\n@ NS ns\nns A 192.0.2.1\n";
-  for (int i = 0; i < 50; ++i) text += "c" + std::to_string(i) + " CNAME c" + std::to_string(i + 1) + "\n";
+  for (int i = 0; i < 50; ++i) {
+    text.append("c").append(std::to_string(i)).append(" CNAME c").append(std::to_string(i + 1)).append("\n");
+  }
   Harness h;
   h.add_zone("example.com.", text);
   const Response r = h.ask("c0.example.com.", RRType::A);
