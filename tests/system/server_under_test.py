@@ -21,7 +21,6 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-import dns.edns
 import dns.exception
 import dns.flags
 import dns.message
