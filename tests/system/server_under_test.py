@@ -60,6 +60,11 @@ class Server:
     def stop(self) -> None:
         self.process.stop()
 
+    def rss_kib(self) -> int:
+        """The server's resident set size (VmRSS) in KiB."""
+        status = Path(f"/proc/{self.process.pid}/status").read_text()
+        return int(next(line.split()[1] for line in status.splitlines() if line.startswith("VmRSS:")))
+
     def alive(self) -> bool:
         """A follow-up SOA query is answered (RELIABILITY.md "alive"); a few
         tries, since a test may just have flooded the socket's receive buffer."""

@@ -167,6 +167,29 @@ def test_fifty_duplicate_options_answered(server):
     assert section(reply.answer) == records("www.lookup.test. 3600 IN A 192.0.2.10")
 
 
+RSS_GROWTH_LIMIT_KIB = 1024  # what 3000 more queries may add to the server RSS (a leak of 350 octets each)
+
+
+def test_duplicate_options_keep_memory_flat(server):
+    """RELIABILITY.md 9: thousands of queries with 50 options each leave RSS flat."""
+    options = [dns.edns.GenericOption(65001, b"x" * 4) for _ in range(50)]
+    wire = query("www.lookup.test.", "A", options=options).to_wire()
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as sock:
+        sock.settimeout(TIMEOUT)
+
+        def exchange(count):
+            for _ in range(count):
+                sock.sendto(wire, (server.address, server.port))
+                sock.recv(65535)
+
+        exchange(300)
+        before = server.rss_kib()
+        exchange(3000)
+    growth = server.rss_kib() - before
+    assert growth <= RSS_GROWTH_LIMIT_KIB, f"RSS grew by {growth} KiB"
+    assert server.alive()
+
+
 @pytest.mark.parametrize("payload, limit", [(None, 512), (0, 512), (511, 512), (512, 512),
                                             (1232, 1232), (4096, OUR_UDP_LIMIT)])
 def test_buffer_sizes(server, payload, limit):
