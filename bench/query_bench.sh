@@ -27,7 +27,7 @@ has_target() { ninja -C "$build" -t targets all 2>/dev/null | grep -q "^$1: phon
 zoned=""
 if has_target zoned; then
   if cmake --build "$build" --target zoned; then
-    zoned=$(find "$build" -name zoned -type f -perm -u+x | head -n 1)
+    zoned="$build/server/zoned"
   else
     echo "query_bench: building zoned failed; zoned is skipped" >&2
   fi
@@ -37,7 +37,7 @@ fi
 
 if [ "$bench_option" = ON ] && has_target null_server; then
   cmake --build "$build" --target null_server
-  null_server=$(find "$build" -name null_server -type f -perm -u+x | head -n 1)
+  null_server="$build/bench/null_server"
 else
   null_server="$build/null_server"
   if [ ! -x "$null_server" ] || [ "$here/null_server.cpp" -nt "$null_server" ]; then
