@@ -213,6 +213,8 @@ CASES = {
     "wildcard_blocked_by_ent": Case("ent.blocked.lookup.test.", "A", NOERROR, True, authority=(LOOKUP_NEG,)),
     "wildcard_not_below_ent": Case("y.ent.blocked.lookup.test.", "A", NXDOMAIN, True,
                                    authority=(LOOKUP_NEG,)),
+    # RFC 4592 4.9: a source of synthesis that is an empty non-terminal
+    # (`*.went`, only `x.*.went` below it) still matches: NOERROR, no data.
     "wildcard_ent_nodata": Case("foo.went.lookup.test.", "A", NOERROR, True, authority=(LOOKUP_NEG,)),
     "below_wildcard_ent": Case("x.*.went.lookup.test.", "A", NOERROR, True,
                                ("x.*.went.lookup.test. 3600 IN A 192.0.2.120",)),
