@@ -72,9 +72,9 @@ def make_zone(path, records, wildcards, origin):
 
 
 def zone_names(path, origin):
-    """(names by type for answerable names, delegation names, wildcard parents)."""
+    """(answerable names by type, delegation points, wildcard parents, owner count)."""
     by_type = {t: [] for t in HIT_TYPES}
-    delegations, wildcard_parents, owners = [], [], set()
+    delegations, wildcard_parents, owners = {}, [], set()
     owner = None
     with open(path) as f:
         for line in f:
@@ -89,10 +89,10 @@ def zone_names(path, origin):
             if owner.startswith("*."):
                 wildcard_parents.append(absolute[2:])
             elif rtype == "NS" and owner != "@":
-                delegations.append(absolute)
+                delegations[absolute] = None  # one entry per cut, not per NS record
             elif rtype in by_type and not owner.startswith("ns"):
                 by_type[rtype].append(absolute)  # glue (ns*.dN) lies below a cut: not a hit
-    return by_type, delegations, wildcard_parents, len(owners)
+    return by_type, list(delegations), wildcard_parents, len(owners)
 
 
 def write_queries(path, kind, names, rnd):
@@ -100,15 +100,10 @@ def write_queries(path, kind, names, rnd):
     by_type, delegations, wildcard_parents, _ = names
     hit_pool = [(n, t) for t in HIT_TYPES for n in by_type[t]]
     shares = (("hit", 1.0),) if kind == "hits" else MIXED_SHARES
+    labels, weights = zip(*shares)
     counts = {}
     with open(path, "w") as out:
-        for i in range(QUERY_LINES):
-            x, acc, what = rnd.random(), 0.0, shares[-1][0]
-            for label, share in shares:
-                acc += share
-                if x < acc:
-                    what = label
-                    break
+        for i, what in enumerate(rnd.choices(labels, weights, k=QUERY_LINES)):
             counts[what] = counts.get(what, 0) + 1
             if what == "hit":
                 name, rtype = rnd.choice(hit_pool)
