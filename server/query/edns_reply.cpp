@@ -10,7 +10,7 @@ void EdnsReply::add_option(std::uint16_t code, std::span<const std::uint8_t> dat
 
 void EdnsReply::read(const dns::MessageReader& reader, const Request& request,
                      const EngineSettings& settings) noexcept {
-  *this = EdnsReply{};
+  reset();
   dns::Edns edns;
   if (!reader.has_opt() || dns::read_edns(reader, edns) != dns::WireError::Ok) return;
   present_ = true;

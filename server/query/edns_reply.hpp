@@ -19,6 +19,8 @@ inline constexpr std::size_t kMaxReplyOptions = 3;  // NSID, COOKIE, KEEPALIVE
 
 class EdnsReply {
  public:
+  // Forgets any earlier query: no OPT.
+  void reset() noexcept { *this = EdnsReply{}; }
   // Reads the OPT of a parsed `reader` (none: present() is false).
   void read(const dns::MessageReader& reader, const Request& request,
             const EngineSettings& settings) noexcept;

@@ -36,7 +36,13 @@ Outcome QueryEngine::answer(const Request& request, std::span<std::uint8_t> out)
   // No ID to answer with, or a response: never answer (RFC 1035 §4.1.1; loops).
   if (dns::should_drop(parsed) || reader.has_flag(dns::flag::QR)) return {};
 
-  edns_.read(reader, request, settings);
+  // An OPT that broke parsing (a second OPT, bad options) is not answered
+  // with one: that query had no valid EDNS.
+  if (parsed == dns::ParseError::BadOpt) {
+    edns_.reset();
+  } else {
+    edns_.read(reader, request, settings);
+  }
   std::size_t limit = kMaxResponseSize;
   if (request.transport == Transport::Udp) {
     limit = edns_.present() ? edns_.udp_limit(settings.udp_max_payload) : dns::kClassicUdpSize;
