@@ -44,7 +44,9 @@ struct Diff {
 inline constexpr dns::RRClass kVersionClass = dns::RRClass::IN;
 
 // What changed from `from` to `to`, both versions of the same zone. A changed
-// TTL is the whole RRset removed and added again with the new TTL.
+// TTL is the whole RRset removed and added again with the new TTL. RRSIGs
+// whose covered type is absent at their owner share one set, so one TTL, in
+// a version (zone_version.hpp): they are reported with that TTL.
 [[nodiscard]] Diff compute_diff(const ZoneVersion& from, const ZoneVersion& to);
 
 // The version that `diff` makes of `base`, or why the diff does not apply:
