@@ -181,6 +181,24 @@ class Server:
                 raise RuntimeError(f"{self.name}: no SOA answer after {READY_TIMEOUT:.0f} s: "
                                    f"{tail(self.log_path)}")
             time.sleep(READY_POLL)
+        self.pin_threads(cpu)
+
+    def pin_threads(self, cpu):
+        """Pins every thread of the server to cpu again: knotd moves its first
+        UDP worker to CPU 0 by itself, which would put it beside dnsperf."""
+        for pid in process_tree(self.proc.pid):
+            try:
+                tids = [int(t) for t in os.listdir(f"/proc/{pid}/task")]
+            except OSError:
+                continue
+            for tid in tids:
+                try:
+                    if os.sched_getaffinity(tid) != {cpu}:
+                        print(f"{self.name}: thread {tid} had set its own CPU affinity "
+                              f"{sorted(os.sched_getaffinity(tid))}; pinned back to {cpu}", file=sys.stderr)
+                        os.sched_setaffinity(tid, {cpu})
+                except OSError:
+                    continue  # the thread ended meanwhile
 
     def answers(self, origin):
         try:
