@@ -29,7 +29,6 @@ constexpr milliseconds kMinTcpTimeout{100};
 constexpr milliseconds kMaxTcpIdleTimeout{6'553'500};
 constexpr milliseconds kMaxTcpIoTimeout = std::chrono::minutes(10);
 constexpr milliseconds kMaxSqlitePoll = std::chrono::hours(24);
-constexpr std::uint16_t kDefaultPort = 53;
 
 constexpr std::array<std::string_view, 7> kLogLevels{"trace", "debug", "info", "warn",
                                                      "error", "critical", "off"};
@@ -50,7 +49,7 @@ class ConfigParser {
         {"zones", [&](const ConfigField& f) { read_zones(f); }},
     });
     if (config_.server.listen.empty()) {
-      config_.server.listen = {{"0.0.0.0", kDefaultPort}, {"::", kDefaultPort}};
+      config_.server.listen = {{.address = "0.0.0.0"}, {.address = "::"}};  // port 53
     }
   }
 
@@ -194,12 +193,14 @@ class ConfigParser {
     if (poll_mark && zone.sqlite.empty()) {
       reader_.fail(*poll_mark, "`sqlite-poll` applies only to zones with `sqlite`");
     }
-    for (const ZoneConfig& earlier : config_.zones) {
-      if (earlier.domain == zone.domain) {
-        reader_.fail(*domain_mark, "zone " + name + " is listed twice");
+    for (std::size_t i = 0; i < config_.zones.size(); ++i) {
+      if (config_.zones[i].domain == zone.domain) {
+        reader_.fail(*domain_mark, "zone " + name + " is listed twice",
+                     "first at line " + std::to_string(zone_domain_marks_[i].line + 1));
       }
     }
     config_.zones.push_back(std::move(zone));
+    zone_domain_marks_.push_back(*domain_mark);
   }
 
   [[nodiscard]] dns::Name domain_name(const ConfigField& field) const {
@@ -215,6 +216,7 @@ class ConfigParser {
 
   const ConfigReader& reader_;
   Config& config_;
+  std::vector<YAML::Mark> zone_domain_marks_;  // parallel to config_.zones
 };
 
 [[nodiscard]] std::filesystem::path absolute_path(const std::filesystem::path& path) {
@@ -230,16 +232,7 @@ Result<Config> parse_config(std::string_view text, const std::filesystem::path& 
   config.path = absolute_path(path);
   const ConfigReader reader(path.string(), config.path.parent_path());
   try {
-    try {
-      const std::vector<YAML::Node> documents = YAML::LoadAll(std::string(text));
-      if (documents.size() > 1) {
-        reader.fail(documents[1].Mark(), "more than one YAML document",
-                    "a config is one document; remove the second `---`");
-      }
-      ConfigParser(reader, config).read_document(documents.empty() ? YAML::Node() : documents[0]);
-    } catch (const YAML::Exception& error) {
-      reader.fail(error.mark, "YAML syntax error: " + error.msg);
-    }
+    ConfigParser(reader, config).read_document(reader.load_document(text));
   } catch (const ConfigError& error) {
     return Error{error.what()};
   }

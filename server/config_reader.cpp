@@ -1,7 +1,11 @@
 #include "server/config_reader.hpp"
 
+#include <yaml-cpp/depthguard.h>
+#include <yaml-cpp/eventhandler.h>
+
 #include <algorithm>
 #include <optional>
+#include <sstream>
 
 #include "server/config_values.hpp"
 
@@ -24,7 +28,63 @@ namespace {
   return "nothing";
 }
 
+// Records where each document starts and ignores the rest: enough to tell
+// whether a text holds more than one document.
+class DocumentStarts final : public YAML::EventHandler {
+ public:
+  std::vector<YAML::Mark> marks;
+  void OnDocumentStart(const YAML::Mark& mark) override { marks.push_back(mark); }
+  void OnDocumentEnd() override {}
+  void OnNull(const YAML::Mark&, YAML::anchor_t) override {}
+  void OnAlias(const YAML::Mark&, YAML::anchor_t) override {}
+  void OnScalar(const YAML::Mark&, const std::string&, YAML::anchor_t,
+                const std::string&) override {}
+  void OnSequenceStart(const YAML::Mark&, const std::string&, YAML::anchor_t,
+                       YAML::EmitterStyle::value) override {}
+  void OnSequenceEnd() override {}
+  void OnMapStart(const YAML::Mark&, const std::string&, YAML::anchor_t,
+                  YAML::EmitterStyle::value) override {}
+  void OnMapEnd() override {}
+};
+
 }  // namespace
+
+YAML::Node ConfigReader::load_document(std::string_view text) const {
+  const std::string copy(text);
+  try {
+    const YAML::Node root = YAML::Load(copy);
+    reject_stray_token(root, copy);
+    // Not YAML::LoadAll: yaml-cpp 0.7 loops forever on a stray `,` there
+    // (yaml-cpp issue #1040), returning the same empty document each time.
+    // Asking for two documents is bounded, and finds both a real second
+    // document and the content such a stray token leaves behind.
+    std::istringstream stream(copy);
+    YAML::Parser parser(stream);
+    DocumentStarts starts;
+    if (parser.HandleNextDocument(starts) && parser.HandleNextDocument(starts)) {
+      fail(starts.marks.back(), "more than one YAML document, or text after the end of one",
+           "a config is one document: remove the second `---` or the stray text");
+    }
+    return root;
+  } catch (const YAML::DeepRecursion& error) {  // its own message says "bad file"
+    fail(error.mark, "YAML nested too deeply", "a config needs a few levels at most");
+  } catch (const YAML::Exception& error) {
+    fail(error.mark, "YAML syntax error: " + error.msg);
+  }
+}
+
+void ConfigReader::reject_stray_token(const YAML::Node& root, std::string_view text) const {
+  // yaml-cpp 0.7 makes a lone `,` an empty document (issue #1040). An empty
+  // document has only blanks, a comment or a document marker (`---`, `...`)
+  // where its root would be.
+  const YAML::Mark at = root.Mark();
+  if (!root.IsNull() || at.is_null() || static_cast<std::size_t>(at.pos) >= text.size()) return;
+  const char found = text[static_cast<std::size_t>(at.pos)];
+  if (std::string_view(" \t\r\n#-.").find(found) == std::string_view::npos) {
+    fail(at, "unexpected " + backticked(std::string_view(&found, 1)),
+         "the top level holds `key: value` lines: server, control, log, zones");
+  }
+}
 
 YAML::Mark ConfigField::mark() const {
   return value.IsDefined() && !value.IsNull() ? value.Mark() : key.Mark();

@@ -47,6 +47,10 @@ class ConfigReader {
   [[noreturn]] void fail(const YAML::Mark& at, std::string_view message,
                          std::string_view hint = {}) const;
 
+  // `text` parsed as exactly one YAML document: a null node when it holds only
+  // comments. Syntax errors and a second document are errors.
+  [[nodiscard]] YAML::Node load_document(std::string_view text) const;
+
   // Calls the handler of each key of `mapping` in document order. Unknown and
   // repeated keys are errors; an empty value (`server:` with nothing below)
   // counts as an empty mapping. `where` names the mapping in messages.
@@ -73,6 +77,8 @@ class ConfigReader {
   [[nodiscard]] std::filesystem::path resolve(const std::filesystem::path& path) const;
 
  private:
+  void reject_stray_token(const YAML::Node& root, std::string_view text) const;
+
   std::string file_label_;
   std::filesystem::path base_dir_;
 };

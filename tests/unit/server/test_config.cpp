@@ -72,8 +72,10 @@ TEST_CASE("config: an empty file gives the documented defaults") {
 }
 
 TEST_CASE("config: empty sections and an empty zone list are allowed") {
-  for (const std::string_view text :
-       {"server:\ncontrol:\nlog:\nzones:\n", "zones: []\n", "# only a comment\n", "server: {}\n"}) {
+  for (const std::string_view text : {"server:\ncontrol:\nlog:\nzones:\n", "zones: []\n",
+                                      "# only a comment\n", "server: {}\n", "---\n",
+                                      "--- # a comment\n", "\n\n   \n", "---\n...\n"}) {
+    CAPTURE(text);
     const Config config = parse_ok(text);
     CHECK(config == parse_ok(""));
   }
@@ -261,7 +263,7 @@ const std::vector<BadConfig> kBadConfigs{
      "is not a valid domain name"},
     {"zone listed twice (case differs)",
      "zones:\n  - domain: a.\n    file: x\n  - domain: A\n    file: y\n", 4, 13,
-     "zone a. is listed twice"},
+     "zone a. is listed twice (first at line 2)"},
     {"zone role", "zones:\n  - domain: a.\n    file: x\n    role: master\n", 4, 11,
      "`role` cannot be `master` (one of: primary, secondary)"},
     {"sqlite-poll on a file zone", "zones:\n  - domain: a.\n    file: x\n    sqlite-poll: 10s\n", 4,
@@ -273,7 +275,15 @@ const std::vector<BadConfig> kBadConfigs{
      "YAML syntax error: end of sequence flow not found"},
     {"YAML: bad indentation", "server:\n  workers: 2\n listen: []\n", 3, 2,
      "YAML syntax error: end of map not found"},
-    {"two YAML documents", "server: {}\n---\nzones: []\n", 3, 1, "more than one YAML document"},
+    {"two YAML documents", "server: {}\n---\nzones: []\n", 2, 1, "more than one YAML document"},
+    // yaml-cpp 0.7 reads these as empty documents (issue #1040): not an empty config.
+    {"a lone comma", ",\n", 1, 1, "unexpected `,`"},
+    {"a comma after the document marker", "--- ,\n", 1, 5, "unexpected `,`"},
+    {"a comma after a list", "- a\n,\n", 2, 1, "text after the end of one"},
+    {"a comma after a document end", "zones: []\n...\n,\n", 3, 1, "text after the end of one"},
+    {"only a null", "~\n", 1, 1, "unexpected `~`"},
+    {"nested too deeply", std::string(1000, '[') + std::string(1000, ']'), 1, 1,
+     "YAML nested too deeply"},
 };
 
 }  // namespace
