@@ -28,6 +28,7 @@ constexpr std::uint16_t kFirstMetaType = 128;  // RFC 6895 §3.1: 128-255 are QT
 constexpr std::uint16_t kLastMetaType = 255;
 constexpr std::size_t kSoaTailLength = 20;  // serial .. minimum (RFC 1035 §3.3.13)
 constexpr std::size_t kMaxRdataLength = 65535;  // RDLENGTH is 16 bits (RFC 1035 §3.2.1)
+constexpr std::size_t kMaxRecordsPerSet = 65535;  // RRset::count is 16 bits (zone_version.hpp)
 
 int compare_bytes(Bytes a, Bytes b) noexcept {
   const std::size_t m = std::min(a.size(), b.size());
@@ -355,15 +356,19 @@ std::optional<Error> DiffAccess::edit_node(const ZoneVersion& base, std::span<co
   for (std::size_t b = 0; b < edit.records.size();) {
     std::size_t e = b + 1;
     while (e < edit.records.size() && same_set(edit.records[b], edit.records[e])) ++e;
-    for (std::size_t i = b; i < e; ++i) {
-      const FlatRecord& r = edit.records[i];
-      if (!r.added) continue;
-      for (std::size_t j = b; j < e; ++j)
-        if (edit.records[j].ttl != r.ttl)
-          return error("cannot add " + describe(edit.owner, r.type, r.rdata) + " with TTL " +
-                       std::to_string(r.ttl) + ": its RRset has TTL " + std::to_string(edit.records[j].ttl) +
-                       " (RFC 2181 §5.2; a TTL change removes and re-adds the whole RRset)");
-    }
+    if (e - b > kMaxRecordsPerSet)
+      return error("cannot add to " + describe(edit.owner, edit.records[b].type, edit.records[b].rdata) +
+                   " and the rest of its RRset: it would hold more than " + std::to_string(kMaxRecordsPerSet) +
+                   " records");
+    // The set's TTL: that of a record it keeps from base, else of its first addition.
+    const auto set = std::span<const FlatRecord>(edit.records).subspan(b, e - b);
+    const auto kept = std::find_if(set.begin(), set.end(), [](const FlatRecord& r) { return !r.added; });
+    const std::uint32_t set_ttl = (kept != set.end() ? *kept : set.front()).ttl;
+    for (const FlatRecord& r : set)
+      if (r.added && r.ttl != set_ttl)
+        return error("cannot add " + describe(edit.owner, r.type, r.rdata) + " with TTL " + std::to_string(r.ttl) +
+                     ": its RRset has TTL " + std::to_string(set_ttl) +
+                     " (RFC 2181 §5.2; a TTL change removes and re-adds the whole RRset)");
     b = e;
   }
   const bool apex = std::equal(edit.key.begin(), edit.key.end(), origin_key.begin(), origin_key.end());

@@ -678,6 +678,18 @@ TEST_CASE("diff: validation errors name the problem and leave the base as it was
     Diff d = serial_change(*base, 2);
     d.added.push_back(record("www.example.com.", dns::RRType::A, 60, a_rdata(0xc000020b)));
     CHECK(contains(apply_error(*base, d), "with TTL 60: its RRset has TTL 300 (RFC 2181 §5.2"));
+    Diff fresh = serial_change(*base, 2);
+    fresh.added.push_back(record("new.example.com.", dns::RRType::A, 60, a_rdata(1)));
+    fresh.added.push_back(record("new.example.com.", dns::RRType::A, 120, a_rdata(2)));
+    CHECK(contains(apply_error(*base, fresh), "cannot add new.example.com. A 0.0.0.2 with TTL 120: its RRset has TTL 60"));
+    // Replacing the whole set with another TTL is the way to change it.
+    Diff retime = serial_change(*base, 2);
+    retime.removed.push_back(record("www.example.com.", dns::RRType::A, 300, a_rdata(0xc000020a)));
+    retime.added.push_back(record("www.example.com.", dns::RRType::A, 60, a_rdata(0xc000020a)));
+    retime.added.push_back(record("www.example.com.", dns::RRType::A, 60, a_rdata(0xc000020b)));
+    auto v = apply_diff(*base, retime);
+    REQUIRE(v.ok());
+    CHECK((*v)->find(key_of(wire_of("www.example.com.")))->find(dns::RRType::A)->ttl == 60);
   }
   SUBCASE("serial not increasing (RFC 1982)") {
     for (std::uint32_t serial : {1u, 0u}) {  // equal, less
@@ -729,6 +741,13 @@ TEST_CASE("diff: validation errors name the problem and leave the base as it was
     Diff meta = serial_change(*base, 2);
     meta.added.push_back(record("new.example.com.", dns::RRType{255}, 60, {}));
     CHECK(contains(apply_error(*base, meta), "not zone data"));
+  }
+  SUBCASE("an RRset larger than a version can hold") {
+    Diff d = serial_change(*base, 2);
+    for (std::uint32_t i = 0; i < 65536; ++i) d.added.push_back(record("many.example.com.", dns::RRType::A, 60, a_rdata(i)));
+    CHECK(contains(apply_error(*base, d), "and the rest of its RRset: it would hold more than 65535 records"));
+    d.added.pop_back();
+    CHECK(apply_diff(*base, d).ok());
   }
   SUBCASE("removal matches owner, type and rdata, not TTL or case") {
     Diff d = serial_change(*base, 2);
