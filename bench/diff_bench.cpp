@@ -50,6 +50,7 @@ using Bytes = std::vector<std::uint8_t>;
 
 constexpr std::size_t kDefaultRecords = 1'000'000;
 constexpr std::size_t kDefaultRounds = 15;
+constexpr std::size_t kLargeDiffSets = 10'000;
 constexpr double kTargetMs = 50.0;          // the bar for a 1-record publish
 constexpr std::size_t kSoaSerialFromEnd = 20;  // serial .. minimum: 5 x u32 (RFC 1035 §3.3.13)
 constexpr char kGeneratedOrigin[] = "bench.example.";
@@ -328,6 +329,40 @@ int main(int argc, char** argv) {
                 *std::max_element(total_ms[c].begin(), total_ms[c].end()));
   }
 
+  std::printf("RSS: %.1f MiB with the zone loaded, %.1f MiB after %zu 1-record publishes\n",
+              static_cast<double>(rss_loaded) / 1024.0, static_cast<double>(rss_kib()) / 1024.0,
+              opt.rounds * kChanges.size());
+
+  // A large diff for scale (an IXFR after re-signing is of this kind): the
+  // TTL of kLargeDiffSets one-record A sets spread over the whole zone.
+  {
+    const ZoneVersion& current = *zone->current();
+    Diff large = next_serial(current);
+    const std::size_t every = std::max<std::size_t>(1, current.node_count() / kLargeDiffSets);
+    std::size_t index = 0;
+    current.for_each_node([&](const zoned::zone::Node& node) {
+      const auto* a = node.find(RRType::A);
+      if (index++ % every != 0 || a == nullptr || a->count != 1 || node.has(zoned::zone::node_flag::kApex)) return;
+      DiffRecord old_a = record(node.owner_name(), RRType::A, a->ttl, first_rdata(*a));
+      DiffRecord new_a = old_a;
+      ++new_a.ttl;
+      large.removed.push_back(std::move(old_a));
+      large.added.push_back(std::move(new_a));
+    });
+    const auto t0 = Clock::now();
+    auto next = zoned::zone::apply_diff(current, large);
+    const double applied = ms_since(t0);
+    if (!next) {
+      std::fprintf(stderr, "large diff: %s\n", next.error().c_str());
+      return 1;
+    }
+    const auto t1 = Clock::now();
+    const Diff found = zoned::zone::compute_diff(current, **next);
+    std::printf("\n%zu-record diff (%zu TTL changes spread over the zone): apply_diff %.0f ms, compute_diff %.0f ms\n",
+                large.removed.size() + large.added.size(), large.added.size(), applied, ms_since(t1));
+    if (found.removed.size() != large.removed.size()) return 1;
+  }
+
   // compute_diff between the current version and one more record.
   std::vector<double> compute_ms;
   std::size_t found = 0;
@@ -342,9 +377,6 @@ int main(int argc, char** argv) {
   }
   std::printf("\ncompute_diff over a 1-record change: median %.2f ms (%zu record(s) found)\n",
               median(compute_ms), found);
-  std::printf("RSS: %.1f MiB with the zone loaded, %.1f MiB after %zu publishes\n",
-              static_cast<double>(rss_loaded) / 1024.0, static_cast<double>(rss_kib()) / 1024.0,
-              opt.rounds * kChanges.size());
 
   // What each version costs while older ones stay alive (readers still
   // holding them): a chain of 1-record versions, none freed.
