@@ -55,8 +55,10 @@ std::size_t ZoneManager::apply(std::span<const ZoneConfig> configs) {
     auto old = std::find_if(managed_.begin(), managed_.end(),
                             [&](const Managed& m) { return m.config.domain == config.domain; });
     if (old == managed_.end()) {
-      if (!zones_.add_zone(config.domain))
+      if (!zones_.add_zone(config.domain)) {  // load_config rejects this; never serve one zone twice
         spdlog::error("zone {}: configured twice, the first entry wins", config.domain.to_text());
+        continue;
+      }
       next.push_back(Managed{config, {}, std::nullopt, {}, now + config.sqlite_poll});
       continue;
     }
@@ -109,6 +111,8 @@ bool ZoneManager::needs_load(const Managed& zone) const {
 
 void ZoneManager::load_and_publish(std::span<const std::size_t> which) {
   if (which.empty()) return;
+  // Big zones take seconds; say what is going on before it starts.
+  spdlog::info("loading {} zone(s)", which.size());
   std::vector<const ZoneConfig*> configs;
   for (std::size_t i : which) configs.push_back(&managed_[i].config);
   auto results = load_in_parallel(configs);
