@@ -82,7 +82,7 @@ void ConfigReader::reject_stray_token(const YAML::Node& root, std::string_view t
   const char found = text[static_cast<std::size_t>(at.pos)];
   if (std::string_view(" \t\r\n#-.").find(found) == std::string_view::npos) {
     fail(at, "unexpected " + backticked(std::string_view(&found, 1)),
-         "the top level holds `key: value` lines: server, control, log, zones");
+         "a config is `key: value` lines");
   }
 }
 
