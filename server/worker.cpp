@@ -1,5 +1,9 @@
 #include "server/worker.hpp"
 
+#include <spdlog/spdlog.h>
+
+#include <exception>
+
 namespace zoned::server {
 
 Worker::Worker(const zone::ZoneSet& zones, zone::ReclaimDomain& domain,
@@ -30,7 +34,17 @@ void Worker::run() {
   // a handler has queries to answer (OnlineSection).
   context_.reader = domain_.register_reader();
   context_.reader.offline();
-  io_->run();
+  for (;;) {
+    try {
+      io_->run();
+      break;  // stopped
+    } catch (const std::exception& e) {
+      // Only allocation failures can throw from a handler: the worker and
+      // its other clients go on (run() resumes where it was). OnlineSection
+      // has put the reader offline while unwinding.
+      spdlog::error("worker: {}", e.what());
+    }
+  }
   context_.reader = {};
 }
 

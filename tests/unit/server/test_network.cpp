@@ -170,3 +170,36 @@ TEST_CASE("udp worker: a datagram too short to answer is dropped, the next one a
   REQUIRE(reply.has_value());
   CHECK(read_response(*reply).id == 77);
 }
+
+TEST_CASE("udp worker: replies name the query's destination as their source (IP_PKTINFO)") {
+  // Wildcard sockets ask for each datagram's destination; the same path is
+  // driven here on 127.0.0.1 so that the test stays on loopback.
+  ServedZones served;
+  WorkerContext context(served.zones, served.settings_ptr);
+  context.reader = served.domain.register_reader();
+  boost::asio::io_context io;
+  auto fd = open_listen_socket({"127.0.0.1", 20408}, SocketKind::Udp);
+  REQUIRE(fd.ok());
+  const int enable = 1;
+  REQUIRE(::setsockopt(fd->get(), IPPROTO_IP, IP_PKTINFO, &enable, sizeof enable) == 0);
+  UdpWorker worker(io, std::move(*fd), true, context);
+  const SocketAddress server = socket_address("127.0.0.1", 20408);
+  UniqueFd client = udp_client();
+  for (std::uint16_t id = 0; id < 3; ++id) {
+    udp_send(client.get(), server, make_query("www.example.com.", RRType::A, {.id = id}));
+  }
+  CHECK(worker.drain_once() == 3);
+  for (std::uint16_t id = 0; id < 3; ++id) {
+    REQUIRE(wait_readable(client.get()));
+    std::array<std::uint8_t, 512> reply{};
+    sockaddr_in from{};
+    socklen_t from_length = sizeof from;
+    const ssize_t n = ::recvfrom(client.get(), reply.data(), reply.size(), 0,
+                                 reinterpret_cast<sockaddr*>(&from), &from_length);
+    REQUIRE(n > 0);
+    CHECK(read_response({reply.data(), static_cast<std::size_t>(n)}).id == id);
+    CHECK(from.sin_addr.s_addr == htonl(INADDR_LOOPBACK));
+    CHECK(ntohs(from.sin_port) == 20408);
+  }
+  worker.close();
+}
