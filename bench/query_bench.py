@@ -96,12 +96,16 @@ def zone_names(path, origin):
 
 
 def write_queries(path, kind, names, rnd):
-    """One dnsperf input file: QUERY_LINES lines of "NAME TYPE"."""
+    """One dnsperf input file: QUERY_LINES lines of "NAME TYPE". For the mixed
+    file also one file per query kind (PATH-KIND.txt, same lines, in order), for
+    instructions per kind. Returns {kind: share} and {kind: its file}."""
     by_type, delegations, wildcard_parents, _ = names
     hit_pool = [(n, t) for t in HIT_TYPES for n in by_type[t]]
     shares = (("hit", 1.0),) if kind == "hits" else MIXED_SHARES
     labels, weights = zip(*shares)
     counts = {}
+    per_kind = {label: f"{path.removesuffix('.txt')}-{label}.txt" for label in labels} if len(labels) > 1 else {}
+    kind_out = {label: open(p, "w") for label, p in per_kind.items()}
     with open(path, "w") as out:
         for i, what in enumerate(rnd.choices(labels, weights, k=QUERY_LINES)):
             counts[what] = counts.get(what, 0) + 1
@@ -114,7 +118,11 @@ def write_queries(path, kind, names, rnd):
             else:
                 name, rtype = f"q{i}.{rnd.choice(wildcard_parents)}", "A"
             out.write(f"{name} {rtype}\n")
-    return {k: v / QUERY_LINES for k, v in counts.items()}
+            if what in kind_out:
+                kind_out[what].write(f"{name} {rtype}\n")
+    for f in kind_out.values():
+        f.close()
+    return {k: v / QUERY_LINES for k, v in counts.items()}, per_kind
 
 
 # --- processes -----------------------------------------------------------------
@@ -404,8 +412,17 @@ def callgrind_run(args, name, workdir, zone, port, replay):
     return total, replayed
 
 
-def instructions_per_query(args, servers, mixes, zone, query_files, workdir, next_port):
-    """{(mix, server): instructions/query}: a run that replays the first
+def callgrind_replays(args, mixes):
+    """[(label, transport, query file kind)]: the mixes, and with
+    --callgrind-by-kind each kind of the mixed file alone over UDP."""
+    replays = [(mix, *MIXES[mix]) for mix in mixes]
+    if args.callgrind_by_kind:
+        replays += [(f"udp-mixed/{label}", "udp", f"mixed-{label}") for label, _ in MIXED_SHARES]
+    return replays
+
+
+def instructions_per_query(args, servers, replays, zone, query_files, workdir, next_port):
+    """{(label, server): instructions/query}: a run that replays the first
     --callgrind-queries queries once, minus a run that answers only the
     readiness probe (start-up, zone load and shutdown cancel out)."""
     replay_files = {}
@@ -419,8 +436,7 @@ def instructions_per_query(args, servers, mixes, zone, query_files, workdir, nex
         port = next_port()
         try:
             base, _ = callgrind_run(args, name, os.path.join(workdir, f"cg-{name}-base"), zone, port, None)
-            for mix in mixes:
-                transport, kind = MIXES[mix]
+            for mix, transport, kind in replays:
                 total, replayed = callgrind_run(args, name, os.path.join(workdir, f"cg-{name}-{mix}"),
                                                 zone, port, (replay_files[kind], transport))
                 if replayed != args.callgrind_queries:
@@ -428,7 +444,7 @@ def instructions_per_query(args, servers, mixes, zone, query_files, workdir, nex
                           file=sys.stderr)
                 if replayed:
                     counts[(mix, name)] = (total - base) / replayed
-                    print(f"callgrind {mix:9} {name:6} {counts[(mix, name)]:10,.0f} instructions/query",
+                    print(f"callgrind {mix:14} {name:6} {counts[(mix, name)]:10,.0f} instructions/query",
                           file=sys.stderr)
         except (RuntimeError, subprocess.TimeoutExpired) as e:
             print(f"callgrind {name} failed: {e}", file=sys.stderr)
@@ -568,6 +584,8 @@ def main():
     p.add_argument("--base-port", type=int, default=0, help="first port (0: free ports)")
     p.add_argument("--callgrind-queries", type=int, default=0,
                    help="also count instructions/query under callgrind over this many queries (0: no)")
+    p.add_argument("--callgrind-by-kind", action="store_true",
+                   help="with --callgrind-queries: also each kind of the mixed file alone")
     args = p.parse_args()
     # Servers run in their own directories: binaries given relative to here must still work.
     args.null_server = os.path.abspath(args.null_server)
@@ -599,7 +617,8 @@ def main():
     query_files, shares = {}, {}
     for kind in ("hits", "mixed"):
         query_files[kind] = os.path.join(args.out, f"query-{kind}.txt")
-        shares[kind] = write_queries(query_files[kind], kind, names, rnd)
+        shares[kind], per_kind = write_queries(query_files[kind], kind, names, rnd)
+        query_files.update({f"{kind}-{label}": p for label, p in per_kind.items()})
     print(f"zone {zone}: {names[3]:,} owner names, {len(names[1]):,} delegations, "
           f"{len(names[2]):,} wildcards; mixed file shares {shares['mixed']}", file=sys.stderr)
     fixed_qps = {m: args.fixed_qps_tcp if MIXES[m][0] == "tcp" else args.fixed_qps for m in mixes}
@@ -647,7 +666,8 @@ def main():
     measured = [s.name for s in started]
     instructions = {}
     if args.callgrind_queries:
-        instructions = instructions_per_query(args, measured, mixes, zone, query_files, workdir, next_port)
+        replays = callgrind_replays(args, mixes)
+        instructions = instructions_per_query(args, measured, replays, zone, query_files, workdir, next_port)
 
     names_order = [s for s in ALL_SERVERS if s in results.get(mixes[0], {})]
     table = summarize(results, names_order, mixes)
@@ -666,7 +686,7 @@ def main():
     if instructions:
         print(f"User-space instructions per query (callgrind, {args.callgrind_queries:,} queries "
               f"replayed once at {CALLGRIND_QPS} qps, minus a run without them):\n")
-        print(instructions_markdown(instructions, names_order, mixes))
+        print(instructions_markdown(instructions, measured, [label for label, _, _ in replays]))
         print()
     for line in target_lines(table):
         print(line)
