@@ -57,8 +57,15 @@ class Server:
     port: int
     process: object
 
-    def stop(self) -> None:
-        self.process.stop()
+    def stop(self) -> int | None:
+        """SIGTERM; the exit status (negative: killed by a signal)."""
+        return self.process.stop()
+
+    def stop_cleanly(self) -> None:
+        """Stops the server and fails unless it exits with 0: a crash, or a
+        sanitizer report at exit, after the tests had their answers."""
+        status = self.stop()
+        assert status == 0, f"{self.name} exited with {status}:\n{self.process.log_text()[-4000:]}"
 
     def rss_kib(self) -> int:
         """The server's resident set size (VmRSS) in KiB."""

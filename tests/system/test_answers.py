@@ -234,7 +234,7 @@ CASES = {
 def server(tmp_path_factory):
     running = start_server(tmp_path_factory.mktemp("answers"), PORT)
     yield running
-    running.stop()
+    running.stop_cleanly()
 
 
 @pytest.mark.parametrize("transport", ["udp", "tcp"])

@@ -54,14 +54,14 @@ def server(tmp_path_factory):
     running = start_server(tmp_path_factory.mktemp("edns"), PORT_CONFIGURED,
                            identity=IDENTITY, version=VERSION, cookies=True)
     yield running
-    running.stop()
+    running.stop_cleanly()
 
 
 @pytest.fixture(scope="module")
 def plain_server(tmp_path_factory):
     running = start_server(tmp_path_factory.mktemp("plain"), PORT_PLAIN, cookies=False)
     yield running
-    running.stop()
+    running.stop_cleanly()
 
 
 # ---- raw wire helpers ---------------------------------------------------------

@@ -144,8 +144,8 @@ def servers(tmp_path_factory):
         subject.stop()
         raise
     yield subject, knot
-    subject.stop()
     knot.stop()
+    subject.stop_cleanly()
 
 
 QUERIES = differential_queries()
