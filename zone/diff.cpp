@@ -157,6 +157,7 @@ struct NodeEdit {
   std::vector<FlatRecord> records;  // survivors and additions, canonical order
   bool occludes_before = false;     // a cut or DNAME owner in base
   bool occludes_after = false;
+  std::size_t first_record = 0, end_record = 0;  // its records in apply()'s RecordList
 };
 
 Error error(std::string message) { return Error{std::move(message)}; }
@@ -465,16 +466,39 @@ Result<std::unique_ptr<const ZoneVersion>> DiffAccess::apply(const ZoneVersion& 
     }
   }
 
-  // 4. The new page table: shared pages as they are, rebuilt pages from their
-  // records. A rebuilt page that grows past twice the page size is split.
+  // 4. The edited nodes' records, in one sorted RecordList (edits are in
+  // canonical order, so their records stay in edit order).
+  RecordList edited;
+  {
+    dns::Name owner;
+    for (NodeEdit& edit : edits) {
+      if (edit.records.empty()) continue;
+      const bool ok = dns::Name::from_uncompressed(edit.owner, owner);
+      assert(ok);
+      (void)ok;
+      for (const FlatRecord& r : edit.records) edited.add(owner, dns::RRType{r.type}, kVersionClass, r.ttl, r.rdata);
+    }
+    edited.sort();
+    std::size_t i = 0;
+    for (NodeEdit& edit : edits) {
+      if (edit.records.empty()) continue;
+      edit.first_record = i;
+      while (++i < edited.size() && edited.same_owner(edited[i - 1], edited[i])) {
+      }
+      edit.end_record = i;
+      assert(edit.end_record - edit.first_record == edit.records.size());
+    }
+  }
+
+  // 5. The new page table: shared pages as they are; a touched page rebuilt
+  // from its untouched nodes (copied) and its edited ones. A rebuilt page
+  // that grows past twice the page size is split.
   std::vector<PagePtr> pages;
   pages.reserve(page_count + 4);
   ZoneVersion::OcclusionScan scan;
   bool scan_current = true;  // `scan` is the state after pages.back()
   std::size_t next_edit = 0;
-  RecordList rl;
-  std::vector<FlatRecord> flat;
-  std::vector<std::size_t> starts;
+  std::vector<ZoneVersion::PageSource> sources;
   for (std::size_t p = 0; p < page_count; ++p) {
     if (dirty[p] == 0) {
       pages.push_back(base.pages_[p]);
@@ -488,39 +512,27 @@ Result<std::unique_ptr<const ZoneVersion>> DiffAccess::apply(const ZoneVersion& 
       while (e < edits.size() && page_of(base, edits[e].key) == p) ++e;
       return e;
     }();
-    rl = RecordList();
-    dns::Name owner;
-    auto put = [&](Bytes owner_wire, std::span<const FlatRecord> records) {
-      if (records.empty()) return;
-      const bool ok = dns::Name::from_uncompressed(owner_wire, owner);
-      assert(ok);
-      (void)ok;
-      for (const FlatRecord& r : records)
-        rl.add(owner, dns::RRType{r.type}, kVersionClass, r.ttl, r.rdata);
-    };
+    sources.clear();
     const auto& nodes = base.pages_[p]->nodes;
     std::size_t n = 0;
     while (n < nodes.size() || next_edit < edits_end) {
       const int c = n == nodes.size() ? 1 : next_edit == edits_end ? -1 : compare_bytes(nodes[n].key, edits[next_edit].key);
       if (c < 0) {
-        flatten(nodes[n], flat);
-        put(nodes[n].owner, flat);
+        sources.push_back({&nodes[n], 0, 0});
       } else {
-        put(edits[next_edit].owner, edits[next_edit].records);
-        ++next_edit;
+        const NodeEdit& edit = edits[next_edit++];
+        if (!edit.records.empty()) sources.push_back({nullptr, edit.first_record, edit.end_record});
       }
       if (c <= 0) ++n;
     }
-    rl.sort();
-    starts.clear();
-    for (std::size_t i = 0; i < rl.size(); ++i)
-      if (i == 0 || !rl.same_owner(rl[i - 1], rl[i])) starts.push_back(i);
-    const std::size_t m = starts.size();
-    starts.push_back(rl.size());
+    const std::size_t m = sources.size();
     const std::size_t pieces =
         m > 2 * ZoneVersion::kNodesPerPage ? (m + ZoneVersion::kNodesPerPage - 1) / ZoneVersion::kNodesPerPage : 1;
     for (std::size_t k = 0; k < pieces && m > 0; ++k) {
-      auto page = ZoneVersion::build_page(rl, starts, m * k / pieces, m * (k + 1) / pieces, origin_key);
+      const std::size_t first = m * k / pieces;
+      auto page = ZoneVersion::build_page(
+          edited, std::span<const ZoneVersion::PageSource>(sources).subspan(first, m * (k + 1) / pieces - first),
+          origin_key);
       for (Node& node : page->nodes) scan.visit(node);
       pages.push_back(std::move(page));
     }

@@ -47,26 +47,51 @@ struct Group {
 
 class PageBuilder {
  public:
-  PageBuilder(const RecordList& rl, std::span<const std::size_t> node_starts, std::size_t first,
-              std::size_t last)
-      : rl_(rl), starts_(node_starts), first_(first), last_(last) {}
+  explicit PageBuilder(const RecordList& rl) : rl_(rl) {}
 
-  std::shared_ptr<ZoneVersion::Page> build(std::span<const std::uint8_t> origin_key) {
-    auto page = std::make_shared<ZoneVersion::Page>();
-    // Reserve upper bounds so that spans into the vectors stay valid.
-    std::size_t bytes = 0, sets = 0;
-    for (std::size_t n = first_; n < last_; ++n) {
-      const auto& r0 = rl_[starts_[n]];
-      bytes += rl_.owner_wire(r0).size() + rl_.owner_key(r0).size();
-      for (std::size_t i = starts_[n]; i < starts_[n + 1]; ++i) bytes += 2u + rl_[i].rdata_length;
-      sets += starts_[n + 1] - starts_[n] + 1;
+  // Upper bounds of a node's bytes and sets, so that spans into the page's
+  // vectors stay valid once reserved.
+  void count_records(std::size_t b, std::size_t e, std::size_t& bytes, std::size_t& sets) const {
+    const auto& r0 = rl_[b];
+    bytes += rl_.owner_wire(r0).size() + rl_.owner_key(r0).size();
+    for (std::size_t i = b; i < e; ++i) bytes += 2u + rl_[i].rdata_length;
+    sets += e - b + 1;
+  }
+  static void count_copy(const Node& n, std::size_t& bytes, std::size_t& sets) {
+    bytes += n.owner.size() + n.key.size();
+    for (const RRset& s : n.rrsets) {
+      bytes += s.data.size();
+      ++sets;
+      if (s.rrsigs != nullptr) {
+        bytes += s.rrsigs->data.size();
+        ++sets;
+      }
     }
-    page->bytes.reserve(bytes);
-    page->rrsets.reserve(sets);
-    page->nodes.reserve(last_ - first_);
-    for (std::size_t n = first_; n < last_; ++n) add_node(*page, starts_[n], starts_[n + 1], origin_key);
-    assert(page->bytes.size() <= bytes && page->rrsets.size() <= sets);
-    return page;
+  }
+
+  // A copy of a node of another version, byte for byte, its flags but
+  // kOccluded kept: the same records give the same node.
+  void copy_node(ZoneVersion::Page& page, const Node& n) {
+    Node node;
+    node.owner = append(page, n.owner);
+    node.key = append(page, n.key);
+    node.flags = static_cast<std::uint16_t>(n.flags & ~node_flag::kOccluded);
+    const std::size_t first_set = page.rrsets.size();
+    for (const RRset& s : n.rrsets) {
+      RRset c = s;
+      c.data = append(page, s.data);
+      c.rrsigs = nullptr;
+      page.rrsets.push_back(c);
+    }
+    for (std::size_t k = 0; k < n.rrsets.size(); ++k) {
+      if (n.rrsets[k].rrsigs == nullptr) continue;
+      RRset sig = *n.rrsets[k].rrsigs;
+      sig.data = append(page, sig.data);
+      page.rrsets.push_back(sig);
+      page.rrsets[first_set + k].rrsigs = &page.rrsets.back();
+    }
+    node.rrsets = {page.rrsets.data() + first_set, n.rrsets.size()};
+    page.nodes.push_back(node);
   }
 
  private:
@@ -110,6 +135,8 @@ class PageBuilder {
     return s;
   }
 
+ public:
+  // A node from records [b, e) of the sorted RecordList.
   void add_node(ZoneVersion::Page& page, std::size_t b, std::size_t e,
                 std::span<const std::uint8_t> origin_key) {
     groups_.clear();
@@ -173,9 +200,8 @@ class PageBuilder {
     page.nodes.push_back(node);
   }
 
+ private:
   const RecordList& rl_;
-  std::span<const std::size_t> starts_;
-  std::size_t first_, last_;
   std::vector<Group> groups_;
 };
 
@@ -196,11 +222,30 @@ dns::Name Node::owner_name() const {
 }
 
 std::shared_ptr<ZoneVersion::Page> ZoneVersion::build_page(const RecordList& records,
-                                                           std::span<const std::size_t> starts,
-                                                           std::size_t first, std::size_t last,
+                                                           std::span<const PageSource> sources,
                                                            std::span<const std::uint8_t> origin_key) {
-  PageBuilder pb(records, starts, first, last);
-  return pb.build(origin_key);
+  PageBuilder pb(records);
+  std::size_t bytes = 0, sets = 0;
+  for (const PageSource& src : sources) {
+    if (src.copy != nullptr) {
+      PageBuilder::count_copy(*src.copy, bytes, sets);
+    } else {
+      pb.count_records(src.begin, src.end, bytes, sets);
+    }
+  }
+  auto page = std::make_shared<Page>();
+  page->bytes.reserve(bytes);
+  page->rrsets.reserve(sets);
+  page->nodes.reserve(sources.size());
+  for (const PageSource& src : sources) {
+    if (src.copy != nullptr) {
+      pb.copy_node(*page, *src.copy);
+    } else {
+      pb.add_node(*page, src.begin, src.end, origin_key);
+    }
+  }
+  assert(page->bytes.size() <= bytes && page->rrsets.size() <= sets);
+  return page;
 }
 
 void ZoneVersion::OcclusionScan::visit(Node& n) noexcept {
@@ -223,16 +268,17 @@ std::unique_ptr<const ZoneVersion> ZoneVersion::build(const RecordList& records,
   std::vector<std::uint8_t> origin_key;
   RecordList::make_key(v->origin_.wire(), origin_key);
 
-  std::vector<std::size_t> starts;  // first record of each node, then records.size()
-  for (std::size_t i = 0; i < records.size(); ++i)
-    if (i == 0 || !records.same_owner(records[i - 1], records[i])) starts.push_back(i);
-  const std::size_t nodes = starts.size();
-  starts.push_back(records.size());
+  std::vector<PageSource> nodes;  // each node's records
+  for (std::size_t i = 0; i < records.size(); ++i) {
+    if (i == 0 || !records.same_owner(records[i - 1], records[i])) nodes.push_back({nullptr, i, i});
+    nodes.back().end = i + 1;
+  }
 
   std::vector<std::shared_ptr<Page>> pages;  // writable until published below
   OcclusionScan scan;
-  for (std::size_t first = 0; first < nodes; first += kNodesPerPage) {
-    pages.push_back(build_page(records, starts, first, std::min(nodes, first + kNodesPerPage), origin_key));
+  for (std::size_t first = 0; first < nodes.size(); first += kNodesPerPage) {
+    const std::size_t count = std::min(kNodesPerPage, nodes.size() - first);
+    pages.push_back(build_page(records, std::span<const PageSource>(nodes).subspan(first, count), origin_key));
     for (Node& n : pages.back()->nodes) scan.visit(n);
   }
   v->pages_.assign(pages.begin(), pages.end());

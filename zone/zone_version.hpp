@@ -134,11 +134,17 @@ class ZoneVersion {
 
   ZoneVersion() = default;
 
-  // Builds one page from nodes [first, last) of a sorted RecordList, where
-  // node n is records [starts[n], starts[n + 1]). Sets every flag but kOccluded.
+  // One node of a page being built: a node of another version, copied as it
+  // is (apply_diff keeps the nodes a diff leaves alone), or records
+  // [begin, end) of a sorted RecordList, all of one owner.
+  struct PageSource {
+    const Node* copy = nullptr;
+    std::size_t begin = 0, end = 0;
+  };
+  // Builds one page of these nodes, in canonical order. Sets every flag but
+  // kOccluded (OcclusionScan's job).
   [[nodiscard]] static std::shared_ptr<Page> build_page(const RecordList& records,
-                                                        std::span<const std::size_t> starts,
-                                                        std::size_t first, std::size_t last,
+                                                        std::span<const PageSource> sources,
                                                         std::span<const std::uint8_t> origin_key);
   // kOccluded, set in one canonical-order pass that may span pages: descendants
   // follow their ancestor directly, so remembering the topmost open cut or
