@@ -176,6 +176,8 @@ class Server:
         self.log_path = os.path.join(workdir, f"{name}.log")
 
     def start(self, cpu, origin):
+        if not port_is_free(self.port):
+            raise RuntimeError(f"port {self.port} is in use by another process")
         log = open(self.log_path, "w")
         self.proc = subprocess.Popen(["taskset", "-c", str(cpu)] + self.wrapper + self.argv, stdout=log,
                                      stderr=subprocess.STDOUT, cwd=self.workdir)
@@ -229,6 +231,17 @@ class Server:
         except subprocess.TimeoutExpired:
             self.proc.kill()
             self.proc.wait(timeout=self.stop_timeout)
+
+
+def port_is_free(port):
+    """True when 127.0.0.1:port can be bound over both UDP and TCP."""
+    for kind in (socket.SOCK_DGRAM, socket.SOCK_STREAM):
+        with socket.socket(socket.AF_INET, kind) as s:
+            try:
+                s.bind(("127.0.0.1", port))
+            except OSError:
+                return False
+    return True
 
 
 def tail(path, lines=3):
