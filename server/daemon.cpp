@@ -192,7 +192,7 @@ void Daemon::stop() {
   signals_.cancel();
   tick_.cancel();
   network_->stop();
-  pid_file_.remove();
+  if (auto removed = pid_file_.remove(); !removed) spdlog::warn("{}", removed.error());
   spdlog::info("zoned stopped");
 }
 

@@ -72,7 +72,8 @@ FILES
     /etc/zoned/zoned.yaml
         Default config file.
     server.pid-file
-        Written after the sockets are bound, removed at a clean stop.
+        Written after the sockets are bound, removed at a clean stop (put it
+        in a directory that `server.user` may write, or it stays behind).
 
 EXIT STATUS
     0   stopped cleanly by SIGTERM or SIGINT; --check-config found no error

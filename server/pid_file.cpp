@@ -19,15 +19,17 @@ Result<bool> PidFile::write(const std::filesystem::path& path) {
   return true;
 }
 
-void PidFile::remove() noexcept {
-  if (path_.empty()) return;
-  std::ifstream in(path_);
-  long pid = 0;
-  if (in >> pid && pid == ::getpid()) {
-    std::error_code ec;
-    std::filesystem::remove(path_, ec);
-  }
+Result<bool> PidFile::remove() {
+  if (path_.empty()) return true;
+  const std::filesystem::path path = std::move(path_);
   path_.clear();
+  std::ifstream in(path);
+  long pid = 0;
+  if (!(in >> pid) || pid != ::getpid()) return true;  // replaced by another instance
+  std::error_code ec;
+  std::filesystem::remove(path, ec);
+  if (ec) return Error{"pid file " + path.string() + " not removed: " + ec.message()};
+  return true;
 }
 
 }  // namespace zoned::server

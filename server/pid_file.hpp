@@ -10,14 +10,15 @@ namespace zoned::server {
 class PidFile {
  public:
   PidFile() = default;
-  ~PidFile() { remove(); }
+  ~PidFile() { (void)remove(); }
   PidFile(const PidFile&) = delete;
   PidFile& operator=(const PidFile&) = delete;
 
   // Writes "PID\n" to `path` (replacing a stale file).
   [[nodiscard]] Result<bool> write(const std::filesystem::path& path);
-  // Removes the file written by write(), if any. Idempotent.
-  void remove() noexcept;
+  // Removes the file written by write(), if any and still ours. Idempotent.
+  // An error (e.g. no longer allowed after dropping privileges) says why.
+  [[nodiscard]] Result<bool> remove();
 
  private:
   std::filesystem::path path_;

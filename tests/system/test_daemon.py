@@ -13,10 +13,13 @@
 
 Binaries: ZONED and ZONECTL (see zoned_process.py). Ports 20500-20599.
 """
+import os
+import pwd
 import signal
 import subprocess
 import textwrap
 import time
+from pathlib import Path
 
 import dns.rcode
 import pytest
@@ -219,6 +222,31 @@ def test_sigint_exits_zero(zoned_factory, example_zone):
     server.start()
     server.send_signal(signal.SIGINT)
     assert server.process.wait(timeout=5) == 0
+
+
+def test_log_file_reopened_on_sighup(zoned_factory, tmp_path, example_zone):
+    log_file = tmp_path / "zoned-file.log"
+    server = zoned_factory(BASE_PORT + 26, [ZoneEntry("example.com.", file=example_zone)],
+                           log_options={"target": str(log_file)})
+    with server:
+        assert "serving 1 zone(s)" in log_file.read_text()
+        rotated = log_file.with_suffix(".log.1")
+        log_file.rename(rotated)  # as logrotate does before signalling
+        server.reload()
+        assert wait_until(lambda: log_file.exists() and "reload done" in log_file.read_text())
+        assert "reload done" not in rotated.read_text()
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="dropping privileges needs root")
+def test_user_drops_privileges_after_binding(zoned_factory, example_zone):
+    nobody = pwd.getpwnam("nobody")
+    server = zoned_factory(BASE_PORT + 27, [ZoneEntry("example.com.", file=example_zone)],
+                           server_options={"user": "nobody"})
+    with server:
+        status = (Path("/proc") / str(server.pid) / "status").read_text()
+        uid_line = next(line for line in status.splitlines() if line.startswith("Uid:"))
+        assert uid_line.split()[1:] == [str(nobody.pw_uid)] * 4
+        assert server.serial("example.com.") == 1
 
 
 # ---- SQLite zones -----------------------------------------------------------
