@@ -15,35 +15,17 @@ build=${BUILD:-$root/build/bench}
 case "$build" in /*) ;; *) build="$root/$build" ;; esac
 out="$here/out"
 
-# bench/CMakeLists.txt builds bench/*.cpp when ZONED_BENCH=ON; without it the
-# null server is compiled here.
-bench_option=OFF
-[ -e "$here/CMakeLists.txt" ] && bench_option=ON
 cmake -S "$root" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Release -DZONED_TESTS=OFF \
-  -DZONED_BENCH="$bench_option" >/dev/null
+  -DZONED_BENCH=ON >/dev/null
+cmake --build "$build" --target null_server
+null_server="$build/bench/null_server"
 
-has_target() { ninja -C "$build" -t targets all 2>/dev/null | grep -q "^$1: phony"; }
-
+# A tree whose zoned does not build still measures the other servers.
 zoned=""
-if has_target zoned; then
-  if cmake --build "$build" --target zoned; then
-    zoned="$build/server/zoned"
-  else
-    echo "query_bench: building zoned failed; zoned is skipped" >&2
-  fi
+if cmake --build "$build" --target zoned; then
+  zoned="$build/server/zoned"
 else
-  echo "query_bench: no zoned target in this tree yet; zoned is skipped" >&2
-fi
-
-if [ "$bench_option" = ON ] && has_target null_server; then
-  cmake --build "$build" --target null_server
-  null_server="$build/bench/null_server"
-else
-  null_server="$build/null_server"
-  if [ ! -x "$null_server" ] || [ "$here/null_server.cpp" -nt "$null_server" ]; then
-    g++ -std=c++20 -O2 -Wall -Wextra -Wpedantic -Wshadow -Wconversion -Wno-sign-conversion \
-      "$here/null_server.cpp" -o "$null_server"
-  fi
+  echo "query_bench: building zoned failed; zoned is skipped" >&2
 fi
 
 exec /usr/bin/python3 "$here/query_bench.py" --null-server "$null_server" --zoned "$zoned" \
