@@ -242,10 +242,13 @@ def test_user_drops_privileges_after_binding(zoned_factory, example_zone):
     nobody = pwd.getpwnam("nobody")
     server = zoned_factory(BASE_PORT + 27, [ZoneEntry("example.com.", file=example_zone)],
                            server_options={"user": "nobody"})
-    with server:
+    def uids():
         status = (Path("/proc") / str(server.pid) / "status").read_text()
-        uid_line = next(line for line in status.splitlines() if line.startswith("Uid:"))
-        assert uid_line.split()[1:] == [str(nobody.pw_uid)] * 4
+        return next(line.split()[1:] for line in status.splitlines() if line.startswith("Uid:"))
+
+    with server:
+        # Answers start right after binding; the switch follows at once.
+        assert wait_until(lambda: uids() == [str(nobody.pw_uid)] * 4), uids()
         assert server.serial("example.com.") == 1
 
 

@@ -29,7 +29,9 @@ What it does:
   WORKDIR/zoned.log (read it with `log_text()`);
 - `start()` returns once the server answers an SOA query over UDP for
   `ready_name` (default: the first zone, else the root; any answer counts,
-  REFUSED included), and raises with the log if it exits or is not ready in
+  REFUSED included) and, when the config names WORKDIR/zoned.pid, the pid
+  file exists (start-up is then complete but for the switch to
+  `server.user`); it raises with the log if zoned exits or is not ready in
   `start_timeout` seconds;
 - `stop()` sends SIGTERM to the PID it started (never by name) and returns
   the exit status; SIGKILL only if it did not exit in `stop_timeout`.
@@ -104,6 +106,7 @@ class ZonedProcess:
         self.ready_name = ready_name or (self.zones[0].domain if self.zones else ".")
         self.process: subprocess.Popen | None = None
         self._log_file = None
+        self._expects_pid_file = False
         if config_text is not None:
             self.config_path.write_text(config_text.format(port=port, workdir=self.workdir))
         else:
@@ -129,6 +132,7 @@ class ZonedProcess:
         self.write_config_dict(self.config(server_options, log_options, extra_config))
 
     def write_config_dict(self, config: dict) -> None:
+        self._expects_pid_file = config.get("server", {}).get("pid-file") == str(self.pid_file)
         self.config_path.write_text(yaml.safe_dump(config, sort_keys=False))
 
     # ---- process ------------------------------------------------------------
@@ -136,6 +140,7 @@ class ZonedProcess:
     def start(self) -> "ZonedProcess":
         if not self.binary.exists():
             raise ZonedError(f"{self.binary} not built (set ZONED)")
+        self.pid_file.unlink(missing_ok=True)  # left by an earlier run: not proof of start-up
         self._log_file = open(self.log_path, "ab")
         self.process = subprocess.Popen([str(self.binary), "-c", str(self.config_path)],
                                         stdout=self._log_file, stderr=subprocess.STDOUT,
@@ -144,7 +149,8 @@ class ZonedProcess:
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
                 raise ZonedError(f"zoned exited with {self.process.returncode}:\n{self.log_text()}")
-            if self._answers_soa():
+            # The pid file is written right after the sockets are bound.
+            if self._answers_soa() and (not self._expects_pid_file or self.pid_file.exists()):
                 return self
             time.sleep(POLL_INTERVAL)
         self.stop()
