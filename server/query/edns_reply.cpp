@@ -48,6 +48,12 @@ void EdnsReply::read(const dns::MessageReader& reader, const Request& request,
   }
 }
 
+void EdnsReply::add_extended_error(std::uint16_t info_code) noexcept {
+  if (!present_) return;
+  extended_error_option_ = {static_cast<std::uint8_t>(info_code >> 8), static_cast<std::uint8_t>(info_code)};
+  add_option(dns::edns_option::EDE, extended_error_option_);
+}
+
 dns::EdnsWrite EdnsReply::opt(std::uint8_t ext_rcode, std::uint16_t our_udp_size) const noexcept {
   dns::EdnsWrite w;
   w.udp_size = our_udp_size;

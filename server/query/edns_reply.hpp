@@ -1,7 +1,8 @@
 #pragma once
 // The EDNS side of a query (RFC 6891): what the query's OPT asked for, and
 // the options the response carries: NSID (RFC 5001), COOKIE (RFC 7873,
-// RFC 9018) and edns-tcp-keepalive (RFC 7828). Unknown options are ignored.
+// RFC 9018), edns-tcp-keepalive (RFC 7828) and Extended DNS Errors
+// (RFC 8914). Unknown options are ignored.
 #include <array>
 #include <cstddef>
 #include <cstdint>
@@ -15,7 +16,12 @@ namespace zoned::server {
 struct EngineSettings;
 struct Request;
 
-inline constexpr std::size_t kMaxReplyOptions = 3;  // NSID, COOKIE, KEEPALIVE
+inline constexpr std::size_t kMaxReplyOptions = 4;  // NSID, COOKIE, KEEPALIVE, EDE
+
+// Extended DNS Error INFO-CODEs we send (RFC 8914 §4).
+namespace extended_error {
+inline constexpr std::uint16_t kNotAuthoritative = 20;  // §4.21: no served zone holds the name
+}  // namespace extended_error
 
 class EdnsReply {
  public:
@@ -35,6 +41,8 @@ class EdnsReply {
     return dns::effective_udp_size(requested_udp_size_, our_limit);
   }
 
+  // Adds an Extended DNS Error without EXTRA-TEXT (when the query had EDNS).
+  void add_extended_error(std::uint16_t info_code) noexcept;
   // Drops the options: FORMERR carries a bare OPT, and so does an answer
   // with no room for them.
   void clear_options() noexcept { option_count_ = 0; }
@@ -54,6 +62,7 @@ class EdnsReply {
   std::size_t option_count_ = 0;
   CookieOption cookie_option_{};
   std::array<std::uint8_t, 2> keepalive_option_{};
+  std::array<std::uint8_t, 2> extended_error_option_{};
 };
 
 }  // namespace zoned::server

@@ -62,9 +62,7 @@ Outcome QueryEngine::answer(const Request& request, std::span<std::uint8_t> out)
   } else if (edns_.bad_version()) {
     rcode = Rcode::BADVERS;
   } else {
-    // The OPT is written last, into room kept for it now.
-    const std::size_t opt_size = edns_.present() ? dns::opt_wire_size(edns_.opt(0, 0)) : 0;
-    if (!writer.reserve(opt_size)) edns_.clear_options();
+    const std::size_t opt_size = reserve_opt(writer);
     rcode = dispatch(reader, qname, request.transport, settings, writer);
     writer.release(opt_size);
   }
@@ -72,9 +70,7 @@ Outcome QueryEngine::answer(const Request& request, std::span<std::uint8_t> out)
   // RFC 7873 §5.4).
   if (outcome.malformed) edns_.clear_options();
   writer.set_rcode(rcode);
-  if (edns_.present()) {
-    (void)dns::write_opt(writer, edns_.opt(writer.ext_rcode(), settings.udp_max_payload));
-  }
+  finish_opt(writer, settings);
 
   outcome.size = writer.size();
   outcome.rcode = rcode;
@@ -83,6 +79,26 @@ Outcome QueryEngine::answer(const Request& request, std::span<std::uint8_t> out)
   outcome.do_bit = edns_.dnssec_ok();
   outcome.cookie_valid = edns_.cookie_valid();
   return outcome;
+}
+
+std::size_t QueryEngine::reserve_opt(dns::MessageWriter& writer) noexcept {
+  if (!edns_.present()) return 0;
+  const std::size_t size = dns::opt_wire_size(edns_.opt(0, 0));
+  if (writer.reserve(size)) return size;
+  // Options too big for this limit (a long NSID): a bare OPT, which always
+  // fits beside header and question in 512 bytes.
+  edns_.clear_options();
+  (void)writer.reserve(dns::kOptFixedSize);
+  return dns::kOptFixedSize;
+}
+
+void QueryEngine::finish_opt(dns::MessageWriter& writer, const EngineSettings& settings) noexcept {
+  if (!edns_.present()) return;
+  if (dns::write_opt(writer, edns_.opt(writer.ext_rcode(), settings.udp_max_payload))) return;
+  // Only an option added after the room was kept (EDE on a small REFUSED)
+  // can overflow; the bare OPT always fits.
+  edns_.clear_options();
+  (void)dns::write_opt(writer, edns_.opt(writer.ext_rcode(), settings.udp_max_payload));
 }
 
 Rcode QueryEngine::dispatch(const dns::MessageReader& reader, const dns::Name& qname,
@@ -112,7 +128,10 @@ Rcode QueryEngine::answer_from_zone(const dns::Name& qname, RRType qtype,
   // the child answers (NODATA).
   const zone::ZoneSet::Zone* zone = qtype == RRType::DS ? zones_.find_zone_for_ds(qname) : nullptr;
   if (zone == nullptr) zone = zones_.find_zone(qname);
-  if (zone == nullptr) return Rcode::REFUSED;
+  if (zone == nullptr) {
+    edns_.add_extended_error(extended_error::kNotAuthoritative);  // as knotd
+    return Rcode::REFUSED;
+  }
   const zone::ZoneVersion* version = zone->current();
   if (version == nullptr) return Rcode::SERVFAIL;  // served but not loaded (DESIGN.md "Answering")
 

@@ -75,6 +75,10 @@ class QueryEngine {
   Outcome answer(const Request& request, std::span<std::uint8_t> out) noexcept;
 
  private:
+  // Keeps room for the response's OPT (the EDNS is read); returns its size.
+  [[nodiscard]] std::size_t reserve_opt(dns::MessageWriter& writer) noexcept;
+  // Appends the OPT after the sections, when the query had EDNS.
+  void finish_opt(dns::MessageWriter& writer, const EngineSettings& settings) noexcept;
   // The rcode of a parsed, well-formed query; writes its sections.
   [[nodiscard]] dns::Rcode dispatch(const dns::MessageReader& reader, const dns::Name& qname,
                                     Transport transport, const EngineSettings& settings,

@@ -34,7 +34,7 @@ struct QueryOptions {
   std::uint16_t udp_size = 1232;
   std::uint8_t version = 0;
   bool dnssec_ok = false;
-  std::vector<dns::EdnsOption> options{};
+  std::vector<dns::EdnsOption> options{};  // spans: their bytes must outlive the query's making
 };
 
 inline std::vector<std::uint8_t> make_query(std::string_view qname, dns::RRType qtype,

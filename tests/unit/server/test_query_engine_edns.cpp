@@ -123,6 +123,26 @@ TEST_CASE_FIXTURE(EdnsFixture, "NSID answered with the identity when asked and c
   CHECK(refused.option(opt::NSID) != nullptr);
 }
 
+TEST_CASE_FIXTURE(EdnsFixture, "names outside served zones: Extended DNS Error 20, Not Authoritative") {
+  Response r = ask_with({}, Transport::Udp, "example.org.");
+  CHECK(r.rcode == Rcode::REFUSED);
+  REQUIRE(r.option(opt::EDE) != nullptr);
+  CHECK(*r.option(opt::EDE) == std::vector<std::uint8_t>{0, 20});
+  // Not for other refusals, nor without EDNS.
+  CHECK(h.ask("example.com.", RRType::A, QueryOptions{.qclass = dns::RRClass::NONE, .edns = true}).options.empty());
+  CHECK_FALSE(h.ask("example.org.", RRType::A).has_opt);
+  // An NSID that leaves no room for the EDE: the OPT still goes out, bare.
+  // 12 header + 17 question + 11 OPT + 4 option header + 1188 = 1232.
+  h.settings.identity = std::string(1188, 'n');
+  r = ask_with({{opt::NSID, {}}}, Transport::Udp, "example.org.");
+  CHECK(r.rcode == Rcode::REFUSED);
+  CHECK(r.has_opt);
+  CHECK(r.options.empty());
+  CHECK(r.size <= 1232);
+  h.settings.identity = std::string(1100, 'n');
+  CHECK(ask_with({{opt::NSID, {}}}, Transport::Udp, "example.org.").options.size() == 2);
+}
+
 TEST_CASE_FIXTURE(EdnsFixture, "edns-tcp-keepalive: only over TCP, only when the client sent it") {
   h.settings.tcp_keepalive_100ms = 300;
   Response r = ask_with({{opt::KEEPALIVE, {}}}, Transport::Tcp);

@@ -63,7 +63,8 @@ TEST_CASE("QueryEngine::answer allocates nothing for any kind of query") {
   add("example.com.", RRType::SOA, QueryOptions{.opcode = dns::Opcode::NOTIFY});
   add("example.com.", RRType::SOA, QueryOptions{.edns = true, .version = 1});
   QueryOptions bad_cookie{.edns = true};
-  bad_cookie.options = {{dns::edns_option::COOKIE, std::vector<std::uint8_t>(5, 1)}};
+  const std::vector<std::uint8_t> short_cookie(5, 1);  // options hold spans: keep the bytes alive
+  bad_cookie.options = {{dns::edns_option::COOKIE, short_cookie}};
   add("example.com.", RRType::SOA, bad_cookie);
   // A valid server cookie: the reply to a client-only cookie.
   QueryOptions client_only{.edns = true};

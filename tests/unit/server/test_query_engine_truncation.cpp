@@ -142,7 +142,8 @@ TEST_CASE_FIXTURE(BigFixture, "room is kept for the OPT and its options in a tru
   h.settings.identity = std::string(100, 'n');
   std::fill(h.settings.cookie_secret.begin(), h.settings.cookie_secret.end(), std::uint8_t{7});
   QueryOptions q = edns(512);
-  q.options = {{dns::edns_option::NSID, {}}, {dns::edns_option::COOKIE, std::vector<std::uint8_t>(8, 1)}};
+  const std::vector<std::uint8_t> client_cookie(8, 1);  // options hold spans: keep the bytes alive
+  q.options = {{dns::edns_option::NSID, {}}, {dns::edns_option::COOKIE, client_cookie}};
   const Response r = h.ask("manymx.example.com.", RRType::MX, q);
   CHECK(r.has_opt);
   CHECK(r.option(dns::edns_option::NSID) != nullptr);
