@@ -189,9 +189,17 @@ LookupResult lookup(const ZoneVersion& version, const dns::Name& qname,
   if (wlen + 2 <= wbuf.size()) {
     wbuf[wlen++] = '*';
     wbuf[wlen++] = 0;
-    if (const Node* w = version.find(Key(wbuf.data(), wlen))) {
-      r.wildcard = w;
-      answer_from(*w, qtype, true, r);
+    const Key wkey(wbuf.data(), wlen);
+    const auto nb = version.neighbours(wkey);
+    if (nb.at_or_before != nullptr && same_key(nb.at_or_before->key, wkey)) {
+      r.wildcard = nb.at_or_before;
+      answer_from(*nb.at_or_before, qtype, true, r);
+      return r;
+    }
+    // RFC 4592 §4.9: a wildcard that is only an empty non-terminal still
+    // exists and matches, with no data: NODATA (wildcard stays null).
+    if (nb.after != nullptr && nb.after->key.size() > wkey.size() && is_prefix(wkey, nb.after->key)) {
+      r.kind = K::WildcardNoData;
       return r;
     }
   }

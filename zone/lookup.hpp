@@ -45,7 +45,8 @@ struct LookupResult {
   // = 0), so the next closer name is qname.parent(qname labels - labels - 1).
   const Node* closest_encloser = nullptr;
   std::uint8_t closest_encloser_labels = 0;
-  const Node* wildcard = nullptr;  // the source of synthesis, when one exists
+  const Node* wildcard = nullptr;  // the source of synthesis, when it has a node (null for
+                                   // WildcardNoData at an empty-non-terminal wildcard)
   const Node* cut = nullptr;       // Referral only
   // For names without a node of their own (NxDomain, NoData at an empty
   // non-terminal, wildcard kinds): the last node before qname in canonical

@@ -406,3 +406,16 @@ TEST_CASE("lookup: the query path allocates nothing") {
   CHECK(glue_sets == 3000);   // the work was done: three glue sets per referral
   CHECK(synthesized == 1000);
 }
+
+TEST_CASE("lookup: a wildcard that is only an empty non-terminal matches with no data") {
+  // RFC 4592 §4.9: `*.went` exists as the parent of x.*.went, so it is the
+  // source of synthesis for names below `went`: NODATA, not NXDOMAIN.
+  const auto v = build_zone(std::string(kApex) + "x.*.went TXT \"below the wildcard\"\n", "example.com.");
+  const Case cases[] = {
+      {"foo.went.example.com.", RRType::A, Kind::WildcardNoData, "", kNone, "", 3, "", "x.*.went.example.com."},
+      {"a.b.went.example.com.", RRType::TXT, Kind::WildcardNoData, "", kNone, "", 3, "", "x.*.went.example.com."},
+      {"x.*.went.example.com.", RRType::TXT, Kind::Answer, "x.*.went.example.com.", RRType::TXT, "x.*.went.example.com.", 5, "", ""},
+      {"y.*.went.example.com.", RRType::TXT, Kind::NxDomain, "", kNone, "", 4, "", "x.*.went.example.com."},
+  };
+  for (const Case& c : cases) run(*v, c);
+}
