@@ -644,43 +644,48 @@ def main():
     def next_port():
         return next(ports) if ports else free_port()
 
+    # Server directories (configs, logs, callgrind output) go away even on error.
     try:
-        for name in servers:
-            server = make_server(name, workdir, zone, next_port(), args)
-            try:
-                server.start(args.server_cpu, args.origin)
-                started.append(server)
-            except RuntimeError as e:
+        try:
+            for name in servers:
+                server = make_server(name, workdir, zone, next_port(), args)
+                started.append(server)  # stopped below even if start() is interrupted
+                try:
+                    server.start(args.server_cpu, args.origin)
+                except RuntimeError as e:
+                    server.stop()
+                    started.remove(server)
+                    skipped[name] = str(e)
+                    print(f"SKIPPING {name}: {e}", file=sys.stderr)
+            if not started:
+                sys.exit("query_bench: no server started")
+            for rnd_index in range(args.rounds):
+                # Rotate the order so no server always runs first (or last) in a round.
+                order = started[rnd_index % len(started):] + started[:rnd_index % len(started)]
+                for mix in mixes:
+                    transport, kind = MIXES[mix]
+                    for server in order:
+                        sat = measure(args, server, query_files[kind], transport, 0)
+                        fix = measure(args, server, query_files[kind], transport, fixed_qps[mix])
+                        results.setdefault(mix, {}).setdefault(server.name, []).append(
+                            {"saturation": sat, "fixed": fix})
+                        print(f"round {rnd_index + 1} {mix:9} {server.name:6} "
+                              f"sat {sat['qps']:9,.0f} qps lost {sat['lost']:.0f} {sat['us_per_query']:6.2f} us/q | "
+                              f"-Q {fixed_qps[mix]}: {fix['qps']:9,.0f} qps lost {fix['lost']:.0f} "
+                              f"{fix['us_per_query']:6.2f} us/q", file=sys.stderr)
+                        for s in started:
+                            if s.proc.poll() is not None:
+                                raise RuntimeError(f"{s.name} died (exit {s.proc.returncode}): {tail(s.log_path)}")
+        finally:
+            for server in started:
                 server.stop()
-                skipped[name] = str(e)
-                print(f"SKIPPING {name}: {e}", file=sys.stderr)
-        if not started:
-            sys.exit("query_bench: no server started")
-        for rnd_index in range(args.rounds):
-            # Rotate the order so no server always runs first (or last) in a round.
-            order = started[rnd_index % len(started):] + started[:rnd_index % len(started)]
-            for mix in mixes:
-                transport, kind = MIXES[mix]
-                for server in order:
-                    sat = measure(args, server, query_files[kind], transport, 0)
-                    fix = measure(args, server, query_files[kind], transport, fixed_qps[mix])
-                    results.setdefault(mix, {}).setdefault(server.name, []).append(
-                        {"saturation": sat, "fixed": fix})
-                    print(f"round {rnd_index + 1} {mix:9} {server.name:6} "
-                          f"sat {sat['qps']:9,.0f} qps lost {sat['lost']:.0f} {sat['us_per_query']:6.2f} us/q | "
-                          f"-Q {fixed_qps[mix]}: {fix['qps']:9,.0f} qps lost {fix['lost']:.0f} "
-                          f"{fix['us_per_query']:6.2f} us/q", file=sys.stderr)
-                    for s in started:
-                        if s.proc.poll() is not None:
-                            raise RuntimeError(f"{s.name} died (exit {s.proc.returncode}): {tail(s.log_path)}")
+        measured = [s.name for s in started]
+        instructions = {}
+        if args.callgrind_queries:
+            replays = callgrind_replays(args, mixes)
+            instructions = instructions_per_query(args, measured, replays, zone, query_files, workdir, next_port)
     finally:
-        for server in started:
-            server.stop()
-    measured = [s.name for s in started]
-    instructions = {}
-    if args.callgrind_queries:
-        replays = callgrind_replays(args, mixes)
-        instructions = instructions_per_query(args, measured, replays, zone, query_files, workdir, next_port)
+        shutil.rmtree(workdir, ignore_errors=True)
 
     names_order = [s for s in ALL_SERVERS if s in results.get(mixes[0], {})]
     table = summarize(results, names_order, mixes)
@@ -688,7 +693,6 @@ def main():
         json.dump({"args": vars(args), "skipped": skipped, "runs": results,
                    "instructions_per_query": {f"{m} {n}": v for (m, n), v in instructions.items()}},
                   f, indent=1)
-    shutil.rmtree(workdir, ignore_errors=True)
 
     print(f"{args.rounds} rounds x {args.seconds} s per run, 1 worker on CPU {args.server_cpu}, "
           f"dnsperf -c {args.clients} -q {args.outstanding} on CPU {args.client_cpu}; medians. "
