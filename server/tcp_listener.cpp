@@ -1,5 +1,6 @@
 #include "server/tcp_listener.hpp"
 
+#include <boost/system/system_error.hpp>
 #include <memory>
 
 #include "server/tcp_connection.hpp"
@@ -29,7 +30,12 @@ TcpListener::TcpListener(boost::asio::io_context& io, UniqueFd fd, WorkerContext
       limits_(limits),
       limiter_(limiter) {
   const auto protocol = protocol_of(fd.get());
-  acceptor_.assign(protocol, fd.release());  // throws only on a broken reactor (start-up)
+  // Registering with the reactor can fail (start-up only); `fd` stays ours
+  // until it has succeeded, so nothing leaks.
+  boost::system::error_code error;
+  acceptor_.assign(protocol, fd.get(), error);
+  if (error) throw boost::system::system_error(error);
+  (void)fd.release();
 }
 
 void TcpListener::start() { accept_next(); }

@@ -24,6 +24,7 @@ class TcpListener {
   static constexpr std::chrono::milliseconds kAcceptRetryDelay{100};
 
   // Takes ownership of `fd` (from open_listen_socket, SocketKind::Tcp).
+  // Throws boost::system::system_error if the reactor cannot take it.
   TcpListener(boost::asio::io_context& io, UniqueFd fd, WorkerContext& context,
               const TcpLimits& limits, ConnectionLimiter& limiter);
   TcpListener(const TcpListener&) = delete;

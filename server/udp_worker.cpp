@@ -1,5 +1,6 @@
 #include "server/udp_worker.hpp"
 
+#include <boost/system/system_error.hpp>
 #include <cerrno>
 #include <cstring>
 #include <ctime>
@@ -27,7 +28,12 @@ UdpWorker::UdpWorker(boost::asio::io_context& io, UniqueFd fd, bool destination_
       context_(context),
       slots_(new std::uint8_t[kBatchSize * kSlotSize]) {
   const auto protocol = protocol_of(fd.get());
-  socket_.assign(protocol, fd.release());  // throws only on a broken reactor (start-up)
+  // Registering with the reactor can fail (start-up only); `fd` stays ours
+  // until it has succeeded, so nothing leaks.
+  boost::system::error_code error;
+  socket_.assign(protocol, fd.get(), error);
+  if (error) throw boost::system::system_error(error);
+  (void)fd.release();
   for (std::size_t i = 0; i < kBatchSize; ++i) {
     msghdr& in = received_[i].msg_hdr;
     in.msg_name = &peers_[i];

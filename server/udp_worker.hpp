@@ -30,6 +30,7 @@ class UdpWorker {
   static constexpr std::size_t kSlotSize = kMaxResponseSize;
 
   // Takes ownership of `fd` (from open_listen_socket, SocketKind::Udp).
+  // Throws boost::system::system_error if the reactor cannot take it.
   // `destination_control`: the socket reports each datagram's destination
   // (wildcard address), which the reply must then name as its source.
   UdpWorker(boost::asio::io_context& io, UniqueFd fd, bool destination_control,
