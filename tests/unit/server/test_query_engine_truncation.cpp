@@ -100,7 +100,7 @@ TEST_CASE_FIXTURE(BigFixture, "a CNAME chain whose target does not fit: no CNAME
 }
 
 TEST_CASE_FIXTURE(BigFixture, "EDNS buffer sizes below 512 are treated as 512") {
-  for (const std::uint16_t size : {0, 1, 511}) {
+  for (const std::uint16_t size : std::initializer_list<std::uint16_t>{0, 1, 511}) {
     CAPTURE(size);
     const Response r = h.ask("manymx.example.com.", RRType::MX, edns(size));
     CHECK_FALSE(r.tc());
