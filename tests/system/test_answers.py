@@ -37,9 +37,6 @@ SUB_GLUE = ("ns.sub.lookup.test. 3600 IN A 192.0.2.53",
             "ns.sub.lookup.test. 3600 IN AAAA 2001:db8::53",
             "ns.sibling.lookup.test. 3600 IN A 192.0.2.54")
 NOERROR, NXDOMAIN, REFUSED = dns.rcode.NOERROR, dns.rcode.NXDOMAIN, dns.rcode.REFUSED
-WILDCARD_ENT_BUG = ("zoned bug: zone::lookup looks for the source of synthesis `*.<closest encloser>` "
-                    "with find(), which misses a wildcard that is an empty non-terminal: NXDOMAIN "
-                    "instead of NODATA (RFC 4592 4.9)")
 # 255 octets in wire form: rewritten by `dname` (DNAME target.lookup.test.) it
 # would grow by one octet past the limit.
 LONGEST_UNDER_DNAME = ".".join(["a" * 63] * 3 + ["b" * 43]) + ".dname.lookup.test."
@@ -55,7 +52,6 @@ class Case:
     authority: tuple | None = ()  # None: the RFCs leave it open, not compared
     additional: tuple = field(default_factory=tuple)
     knotd_bug: str = ""  # knotd 3.2 answers this case wrongly: why (the case is skipped for it)
-    zoned_bug: str = ""  # a known zoned bug, reported: strict xfail until fixed
 
 
 CASES = {
@@ -219,8 +215,7 @@ CASES = {
                                    authority=(LOOKUP_NEG,)),
     # RFC 4592 4.9: a source of synthesis that is an empty non-terminal
     # (`*.went`, only `x.*.went` below it) still matches: NOERROR, no data.
-    "wildcard_ent_nodata": Case("foo.went.lookup.test.", "A", NOERROR, True, authority=(LOOKUP_NEG,),
-                                zoned_bug=WILDCARD_ENT_BUG),
+    "wildcard_ent_nodata": Case("foo.went.lookup.test.", "A", NOERROR, True, authority=(LOOKUP_NEG,)),
     "below_wildcard_ent": Case("x.*.went.lookup.test.", "A", NOERROR, True,
                                ("x.*.went.lookup.test. 3600 IN A 192.0.2.120",)),
     "star_inside_label_is_literal": Case("a*.star.lookup.test.", "A", NOERROR, True,
@@ -242,15 +237,8 @@ def server(tmp_path_factory):
     running.stop_cleanly()
 
 
-def case_params():
-    for case_id in sorted(CASES):
-        bug = CASES[case_id].zoned_bug
-        marks = (pytest.mark.xfail(strict=True, reason=bug),) if bug and SUBJECT == "zoned" else ()
-        yield pytest.param(case_id, id=case_id, marks=marks)
-
-
 @pytest.mark.parametrize("transport", ["udp", "tcp"])
-@pytest.mark.parametrize("case_id", list(case_params()))
+@pytest.mark.parametrize("case_id", sorted(CASES))
 def test_answer(server, case_id, transport):
     case = CASES[case_id]
     if case.knotd_bug and SUBJECT == "knotd":

@@ -78,14 +78,6 @@ ALLOWED_DIFFERENCES: list[AllowedDifference] = [
 ]
 
 
-# Known zoned bugs, reported: name asked about -> the bug (strict xfail while zoned is the subject).
-KNOWN_ZONED_BUGS = {
-    qname: "zoned bug: a wildcard that is an empty non-terminal (`*.went`) gets NXDOMAIN "
-           "instead of NODATA (RFC 4592 4.9); zone::lookup finds the source of synthesis with find()"
-    for qname in ("zz-none.went.lookup.test.", "a.b.went.lookup.test.")
-}
-
-
 # ---- the queries -----------------------------------------------------------------
 
 def zone_names(origin: str, path) -> list[dns.name.Name]:
@@ -164,14 +156,7 @@ def test_query_set_is_large():
     assert sum(len(qtypes) for _, qtypes, _ in QUERIES) >= 300
 
 
-def query_params():
-    for qname, qtypes, tcp in QUERIES:
-        bug = KNOWN_ZONED_BUGS.get(qname) if SUBJECT == "zoned" else None
-        marks = (pytest.mark.xfail(strict=True, reason=bug),) if bug else ()
-        yield pytest.param(qname, qtypes, tcp, id=qname, marks=marks)
-
-
-@pytest.mark.parametrize("qname, qtypes, tcp", list(query_params()))
+@pytest.mark.parametrize("qname, qtypes, tcp", [pytest.param(*q, id=q[0]) for q in QUERIES])
 def test_same_answers_as_knotd(servers, qname, qtypes, tcp):
     """All of `qtypes` at `qname`, with and without EDNS (and over TCP)."""
     subject, knot = servers
