@@ -50,7 +50,7 @@ for preset in release asan; do
   stage "build ($preset)" bash -c "cmake --preset $preset >/dev/null && cmake --build --preset $preset" || continue
   stage "unit tests ($preset)" bash -c "ctest --preset $preset -j2 2>&1 | tee $logs/ctest-$preset.log; exit \${PIPESTATUS[0]}"
   count_ctest "$logs/ctest-$preset.log"
-  ZONECTL="$root/build/$preset/ctl/zonectl" stage "system tests ($preset)" \
+  ZONECTL="$root/build/$preset/ctl/zonectl" ZONED="$root/build/$preset/server/zoned" stage "system tests ($preset)" \
     /usr/bin/python3 -m pytest -q -p no:cacheprovider --junitxml="$logs/pytest-$preset.xml" tests/system
   count_pytest "$logs/pytest-$preset.xml"
 done
