@@ -145,7 +145,6 @@ class ConfigParser {
                                kLogStreams.end();
            log.target = stream ? target : reader_.resolve(target).string();
          }},
-        {"query-log", [&](const ConfigField& f) { log.query_log = reader_.boolean(f); }},
     });
   }
 
@@ -173,8 +172,12 @@ class ConfigParser {
         {"file", [&](const ConfigField& f) { zone.file = reader_.path(f); }},
         {"sqlite", [&](const ConfigField& f) { zone.sqlite = reader_.path(f); }},
         {"role", [&](const ConfigField& f) {
-           zone.role = reader_.one_of(f, kZoneRoles) == "primary" ? ZoneRole::Primary
-                                                                  : ZoneRole::Secondary;
+           if (reader_.one_of(f, kZoneRoles) == "secondary") {
+             // Refused rather than served as an unrefreshed copy.
+             reader_.fail(f.mark(), "`role: secondary` needs zone transfers, which this version of zoned does not have yet",
+                          "serve the zone as `primary` from a file or SQLite");
+           }
+           zone.role = ZoneRole::Primary;
          }},
         {"sqlite-poll", [&](const ConfigField& f) {
            const milliseconds poll = reader_.duration(f, milliseconds(0), kMaxSqlitePoll);

@@ -38,7 +38,6 @@ struct ZoneConfig {
 struct LogConfig {
   std::string level = "info";    // trace, debug, info, warn, error, critical, off
   std::string target = "stderr"; // stderr, stdout, syslog, or a file path (absolute)
-  bool query_log = false;        // one line per query (off by default)
   bool operator==(const LogConfig&) const = default;
 };
 

@@ -136,11 +136,10 @@ control:
 log:
   level: debug
   target: logs/zoned.log
-  query-log: yes
 zones:
   - domain: Example.ORG
     file: /var/lib/zones/example.org.zone
-    role: secondary
+    role: primary
   - domain: .
     sqlite: ./db/root.db
     sqlite-poll: 30
@@ -162,11 +161,10 @@ zones:
   CHECK(config.control.socket == "/etc/run/ctl.sock");
   CHECK(config.log.level == "debug");
   CHECK(config.log.target == "/etc/zoned/logs/zoned.log");
-  CHECK(config.log.query_log);
   REQUIRE(config.zones.size() == 2);
   CHECK(config.zones[0].domain.equals_exact(name("example.org.")));  // lowercased, absolute
   CHECK(config.zones[0].file == "/var/lib/zones/example.org.zone");
-  CHECK(config.zones[0].role == ZoneRole::Secondary);
+  CHECK(config.zones[0].role == ZoneRole::Primary);
   CHECK(config.zones[1].domain.is_root());
   CHECK(config.zones[1].sqlite == "/etc/zoned/db/root.db");
   CHECK(config.zones[1].sqlite_poll == 30s);
@@ -247,7 +245,6 @@ const std::vector<BadConfig> kBadConfigs{
     {"max-in-flight 0", "server:\n  tcp:\n    max-in-flight: 0\n", 3, 20, "(from 1 to 1024)"},
     {"log level", "log:\n  level: verbose\n", 2, 10,
      "`level` cannot be `verbose` (one of: trace, debug, info, warn, error, critical, off)"},
-    {"query-log not a boolean", "log:\n  query-log: 2\n", 2, 14, "true or false"},
     {"zones a mapping", "zones:\n  domain: a.\n", 2, 3, "`zones` must be a list"},
     {"zone a scalar", "zones:\n  - example.com.\n", 2, 5, "a zone must be a mapping of keys"},
     {"zone without domain", "zones:\n  - file: a.zone\n", 2, 5, "this zone has no `domain`"},
@@ -266,6 +263,8 @@ const std::vector<BadConfig> kBadConfigs{
      "zone a. is listed twice (first at line 2)"},
     {"zone role", "zones:\n  - domain: a.\n    file: x\n    role: master\n", 4, 11,
      "`role` cannot be `master` (one of: primary, secondary)"},
+    {"secondary zone before transfers exist", "zones:\n  - domain: a.\n    file: x\n    role: secondary\n", 4,
+     11, "`role: secondary` needs zone transfers"},
     {"sqlite-poll on a file zone", "zones:\n  - domain: a.\n    file: x\n    sqlite-poll: 10s\n", 4,
      18, "`sqlite-poll` applies only to zones with `sqlite`"},
     {"sqlite-poll in milliseconds", "zones:\n  - domain: a.\n    sqlite: x\n    sqlite-poll: 1500ms\n",
