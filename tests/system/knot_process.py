@@ -27,8 +27,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import signal
-import subprocess
 import time
 from pathlib import Path
 
@@ -37,10 +35,10 @@ import dns.message
 import dns.query
 import dns.rcode
 
+from server_process import POLL_INTERVAL, ServerProcess
+
 KNOTD = os.environ.get("KNOTD") or shutil.which("knotd") or "/usr/sbin/knotd"
 LOOPBACK = "127.0.0.1"
-QUERY_TIMEOUT = 2.0
-POLL_INTERVAL = 0.05
 UDP_MAX_PAYLOAD = 1232  # zoned's default EDNS buffer limit, so both serve the same sizes
 
 
@@ -52,7 +50,7 @@ def _quoted(text: str) -> str:
     return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
-class KnotProcess:
+class KnotProcess(ServerProcess):
     """One knotd on `address`:`port` serving `zones` ((domain, master file) pairs)."""
 
     def __init__(self, workdir: Path, port: int, zones: list[tuple[str, Path]], *,
@@ -60,17 +58,11 @@ class KnotProcess:
                  version: str | None = None, cookies: bool = False,
                  udp_max_payload: int = UDP_MAX_PAYLOAD, start_timeout: float = 15.0,
                  stop_timeout: float = 10.0):
-        self.workdir = Path(workdir)
-        self.address = address
-        self.port = port
+        workdir = Path(workdir)
+        super().__init__(workdir, address, port, workdir / "knotd.log", start_timeout, stop_timeout)
         self.zones = [(domain if domain.endswith(".") else domain + ".", Path(file))
                       for domain, file in zones]
         self.config_path = self.workdir / "knot.conf"
-        self.log_path = self.workdir / "knotd.log"
-        self.start_timeout = start_timeout
-        self.stop_timeout = stop_timeout
-        self.process: subprocess.Popen | None = None
-        self._log_file = None
         self.config_path.write_text(self._config_text(identity, version, cookies, udp_max_payload))
 
     def _config_text(self, identity, version, cookies, udp_max_payload) -> str:
@@ -119,10 +111,7 @@ class KnotProcess:
     # ---- process ------------------------------------------------------------
 
     def start(self) -> "KnotProcess":
-        self._log_file = open(self.log_path, "ab")
-        self.process = subprocess.Popen([KNOTD, "-c", str(self.config_path)],
-                                        stdout=self._log_file, stderr=subprocess.STDOUT,
-                                        stdin=subprocess.DEVNULL, cwd=self.workdir)
+        self._launch([KNOTD, "-c", str(self.config_path)])
         deadline = time.monotonic() + self.start_timeout
         pending = [domain for domain, _ in self.zones]
         while time.monotonic() < deadline:
@@ -136,42 +125,6 @@ class KnotProcess:
         raise KnotError(f"knotd not serving {pending} on port {self.port} after "
                         f"{self.start_timeout}s:\n{self.log_text()}")
 
-    @property
-    def pid(self) -> int:
-        assert self.process is not None, "not started"
-        return self.process.pid
-
-    def stop(self) -> int | None:
-        """SIGTERM, wait; returns the exit status (negative: killed by a signal)."""
-        if self.process is None:
-            return None
-        if self.process.poll() is None:
-            os.kill(self.process.pid, signal.SIGTERM)
-            try:
-                self.process.wait(timeout=self.stop_timeout)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
-        if self._log_file is not None:
-            self._log_file.close()
-            self._log_file = None
-        return self.process.returncode
-
-    def __enter__(self) -> "KnotProcess":
-        return self.start()
-
-    def __exit__(self, *exc) -> None:
-        self.stop()
-
-    # ---- queries ------------------------------------------------------------
-
-    def query(self, name: str, rdtype: str = "A", *, tcp: bool = False,
-              **make_query_args) -> dns.message.Message:
-        """One query to this server (UDP unless tcp=True); raises on timeout."""
-        message = dns.message.make_query(name, rdtype, **make_query_args)
-        send = dns.query.tcp if tcp else dns.query.udp
-        return send(message, self.address, port=self.port, timeout=QUERY_TIMEOUT)
-
     def _serves(self, domain: str) -> bool:
         try:
             message = dns.message.make_query(domain, "SOA")
@@ -180,5 +133,3 @@ class KnotProcess:
         except (dns.exception.Timeout, OSError):
             return False
 
-    def log_text(self) -> str:
-        return self.log_path.read_text(errors="replace") if self.log_path.exists() else ""

@@ -43,7 +43,6 @@ from __future__ import annotations
 import os
 import re
 import signal
-import subprocess
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -55,12 +54,12 @@ import dns.rcode
 import dns.rdatatype
 import yaml
 
+from server_process import POLL_INTERVAL, ServerProcess
+
 REPO = Path(__file__).resolve().parents[2]
 ZONED = Path(os.environ.get("ZONED", REPO / "build" / "release" / "server" / "zoned")).resolve()
 ZONECTL = Path(os.environ.get("ZONECTL", REPO / "build" / "release" / "ctl" / "zonectl")).resolve()
 LOOPBACK = "127.0.0.1"
-QUERY_TIMEOUT = 2.0
-POLL_INTERVAL = 0.05
 
 
 @dataclass
@@ -86,7 +85,7 @@ class ZonedError(RuntimeError):
     """zoned did not start, or did not do what a wait asked for; carries the log."""
 
 
-class ZonedProcess:
+class ZonedProcess(ServerProcess):
     """One zoned process on 127.0.0.1:`port` with its config in `workdir`."""
 
     def __init__(self, workdir: Path, port: int, zones: list[ZoneEntry] | None = None, *,
@@ -94,18 +93,13 @@ class ZonedProcess:
                  log_options: dict | None = None, extra_config: dict | None = None,
                  ready_name: str | None = None, start_timeout: float = 15.0,
                  stop_timeout: float = 10.0, binary: Path = ZONED):
-        self.workdir = Path(workdir)
-        self.port = port
+        workdir = Path(workdir)
+        super().__init__(workdir, LOOPBACK, port, workdir / "zoned.log", start_timeout, stop_timeout)
         self.zones = list(zones or [])
         self.binary = Path(binary)
         self.config_path = self.workdir / "zoned.yaml"
-        self.log_path = self.workdir / "zoned.log"
         self.pid_file = self.workdir / "zoned.pid"
-        self.start_timeout = start_timeout
-        self.stop_timeout = stop_timeout
         self.ready_name = ready_name or (self.zones[0].domain if self.zones else ".")
-        self.process: subprocess.Popen | None = None
-        self._log_file = None
         self._expects_pid_file = False
         if config_text is not None:
             self.config_path.write_text(config_text.format(port=port, workdir=self.workdir))
@@ -141,10 +135,7 @@ class ZonedProcess:
         if not self.binary.exists():
             raise ZonedError(f"{self.binary} not built (set ZONED)")
         self.pid_file.unlink(missing_ok=True)  # left by an earlier run: not proof of start-up
-        self._log_file = open(self.log_path, "ab")
-        self.process = subprocess.Popen([str(self.binary), "-c", str(self.config_path)],
-                                        stdout=self._log_file, stderr=subprocess.STDOUT,
-                                        stdin=subprocess.DEVNULL, cwd=self.workdir)
+        self._launch([str(self.binary), "-c", str(self.config_path)])
         deadline = time.monotonic() + self.start_timeout
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
@@ -157,52 +148,9 @@ class ZonedProcess:
         raise ZonedError(f"zoned not answering on port {self.port} after "
                          f"{self.start_timeout}s:\n{self.log_text()}")
 
-    @property
-    def pid(self) -> int:
-        assert self.process is not None, "not started"
-        return self.process.pid
-
-    def running(self) -> bool:
-        return self.process is not None and self.process.poll() is None
-
-    def send_signal(self, signum: int) -> None:
-        assert self.process is not None, "not started"
-        os.kill(self.process.pid, signum)
-
     def reload(self) -> None:
         """SIGHUP: reload the config and every changed zone."""
         self.send_signal(signal.SIGHUP)
-
-    def stop(self) -> int | None:
-        """SIGTERM, wait; returns the exit status (negative: killed by a signal)."""
-        if self.process is None:
-            return None
-        if self.process.poll() is None:
-            self.send_signal(signal.SIGTERM)
-            try:
-                self.process.wait(timeout=self.stop_timeout)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
-        if self._log_file is not None:
-            self._log_file.close()
-            self._log_file = None
-        return self.process.returncode
-
-    def __enter__(self) -> "ZonedProcess":
-        return self.start()
-
-    def __exit__(self, *exc) -> None:
-        self.stop()
-
-    # ---- queries ------------------------------------------------------------
-
-    def query(self, name: str, rdtype: str = "A", *, tcp: bool = False,
-              **make_query_args) -> dns.message.Message:
-        """One query to this server (UDP unless tcp=True); raises on timeout."""
-        message = dns.message.make_query(name, rdtype, **make_query_args)
-        send = dns.query.tcp if tcp else dns.query.udp
-        return send(message, LOOPBACK, port=self.port, timeout=QUERY_TIMEOUT)
 
     def serial(self, zone: str, *, tcp: bool = False) -> int | None:
         """The SOA serial served for `zone`, or None when not answered with one."""
@@ -232,9 +180,6 @@ class ZonedProcess:
             return False
 
     # ---- log ----------------------------------------------------------------
-
-    def log_text(self) -> str:
-        return self.log_path.read_text(errors="replace") if self.log_path.exists() else ""
 
     def wait_for_log(self, pattern: str, timeout: float = 10.0, *, start: int = 0) -> re.Match:
         """Waits until the regex `pattern` matches the log past offset `start`."""
