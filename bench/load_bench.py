@@ -18,6 +18,9 @@ import sys
 import tempfile
 import time
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import peer_configs  # noqa: E402  (bench/peer_configs.py: knotd and nsd configs)
+
 POLL_INTERVAL = 0.05    # seconds between kdig probes
 LOAD_TIMEOUT = 600.0    # a server that needs longer than this has failed
 STOP_TIMEOUT = 20.0     # SIGTERM, then SIGKILL after this
@@ -131,28 +134,7 @@ def measure_server(name, argv, port, origin, log_path, settle):
 def knot(workdir, zone, origin, port, settle, tag=""):
     d = os.path.join(workdir, "knot" + tag)
     os.makedirs(d)
-    conf = os.path.join(d, "knot.conf")
-    with open(conf, "w") as f:
-        f.write(f"""server:
-    rundir: "{d}"
-    pidfile: "{d}/knot.pid"
-    listen: 127.0.0.1@{port}
-control:
-    listen: "{d}/knot.sock"
-database:
-    storage: "{d}"
-log:
-  - target: stderr
-    any: info
-template:
-  - id: default
-    storage: "{d}"
-    journal-content: none
-    zonefile-sync: -1
-zone:
-  - domain: {origin}
-    file: "{zone}"
-""")
+    conf = peer_configs.write_knot_conf(d, port, origin, zone)
     return measure_server("knotd", ["knotd", "-c", conf], port, origin,
                           os.path.join(d, "knotd.log"), settle)
 
@@ -160,29 +142,7 @@ zone:
 def nsd(workdir, zone, origin, port, settle, tag=""):
     d = os.path.join(workdir, "nsd" + tag)
     os.makedirs(d)
-    conf = os.path.join(d, "nsd.conf")
-    with open(conf, "w") as f:
-        f.write(f"""server:
-    ip-address: 127.0.0.1
-    port: {port}
-    server-count: 1
-    zonesdir: "{d}"
-    pidfile: "{d}/nsd.pid"
-    database: ""
-    zonelistfile: "{d}/zone.list"
-    xfrdfile: "{d}/xfrd.state"
-    xfrdir: "{d}"
-    username: ""
-    chroot: ""
-    logfile: "{d}/nsd.log"
-    verbosity: 1
-    rrl-ratelimit: 0
-remote-control:
-    control-enable: no
-zone:
-    name: {origin}
-    zonefile: "{zone}"
-""")
+    conf = peer_configs.write_nsd_conf(d, port, origin, zone)
     return measure_server("nsd", ["nsd", "-d", "-c", conf], port, origin,
                           os.path.join(d, "nsd.out"), settle)
 

@@ -36,6 +36,7 @@ import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import gen_zone  # noqa: E402  (bench/gen_zone.py: the zone the other benchmarks use)
+import peer_configs  # noqa: E402
 
 READY_TIMEOUT = 120.0    # seconds for a server to load the zone and answer
 READY_POLL = 0.1
@@ -255,61 +256,14 @@ def tail(path, lines=3):
 def knotd_server(workdir, zone, origin, port):
     d = os.path.join(workdir, "knotd")
     os.makedirs(d)
-    conf = os.path.join(d, "knot.conf")
-    with open(conf, "w") as f:
-        f.write(f"""server:
-    rundir: "{d}"
-    pidfile: "{d}/knot.pid"
-    listen: 127.0.0.1@{port}
-    udp-workers: 1
-    tcp-workers: 1
-    background-workers: 1
-control:
-    listen: "{d}/knot.sock"
-database:
-    storage: "{d}"
-log:
-  - target: stderr
-    any: warning
-template:
-  - id: default
-    storage: "{d}"
-    journal-content: none
-    zonefile-sync: -1
-zone:
-  - domain: {origin}
-    file: "{zone}"
-""")
+    conf = peer_configs.write_knot_conf(d, port, origin, zone, log_level="warning", one_worker=True)
     return Server("knotd", ["knotd", "-c", conf], port, d)
 
 
 def nsd_server(workdir, zone, origin, port):
     d = os.path.join(workdir, "nsd")
     os.makedirs(d)
-    conf = os.path.join(d, "nsd.conf")
-    # Debian's nsd rate-limits responses by default: rrl-ratelimit 0 turns it off.
-    with open(conf, "w") as f:
-        f.write(f"""server:
-    ip-address: 127.0.0.1
-    port: {port}
-    server-count: 1
-    zonesdir: "{d}"
-    pidfile: "{d}/nsd.pid"
-    database: ""
-    zonelistfile: "{d}/zone.list"
-    xfrdfile: "{d}/xfrd.state"
-    xfrdir: "{d}"
-    username: ""
-    chroot: ""
-    logfile: "{d}/nsd.log"
-    verbosity: 0
-    rrl-ratelimit: 0
-remote-control:
-    control-enable: no
-zone:
-    name: {origin}
-    zonefile: "{zone}"
-""")
+    conf = peer_configs.write_nsd_conf(d, port, origin, zone, verbosity=0)
     return Server("nsd", ["nsd", "-d", "-c", conf], port, d)
 
 
