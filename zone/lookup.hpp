@@ -2,10 +2,12 @@
 // The authoritative lookup of RFC 1034 §4.3.2 over one ZoneVersion, with the
 // clarifications of RFC 4592 (wildcards), RFC 6672 (DNAME) and RFC 4035 §3.1.4
 // (DS at a cut). Pure functions: no allocation, no locks, no side effects.
+#include <algorithm>
 #include <array>
 #include <cstddef>
 #include <cstdint>
 #include <span>
+#include <utility>
 
 #include "dns/name.hpp"
 #include "dns/rrtype.hpp"
@@ -83,20 +85,38 @@ struct Chain {
 void follow_chain(const ZoneVersion& version, const dns::Name& qname, dns::RRType qtype,
                   Chain& out) noexcept;
 
+// Which NS targets glue_for visits, relative to the cut (RFC 9471 §2.1:
+// in-bailiwick glue is required, sibling glue optional).
+enum class GlueScope : std::uint8_t { All, InBailiwick, Sibling };
+
 // Calls fn(const Node& target, const RRset& address_set) for the A and AAAA
-// sets of every NS target of `cut` that has a node in this zone, occluded or
-// not (RFC 9471: in-bailiwick and sibling glue).
+// sets of every NS target of `cut` in `scope` that has a node in this zone,
+// occluded or not (RFC 9471: in-bailiwick and sibling glue). The scope is
+// decided on the target's key before any search, so a target outside it
+// costs no lookup.
 template <class Fn>
-void glue_for(const ZoneVersion& version, const Node& cut, Fn&& fn) {
+void glue_for(const ZoneVersion& version, const Node& cut, GlueScope scope, Fn&& fn) {
   const RRset* ns = cut.find(dns::RRType::NS);
   if (ns == nullptr) return;
   ns->for_each_rdata([&](std::span<const std::uint8_t> target) {
     KeyBuffer buf;
-    const Node* n = version.find(make_lookup_key(target, buf));
+    const std::span<const std::uint8_t> key = make_lookup_key(target, buf);
+    if (scope != GlueScope::All) {
+      // Keys list labels from the root: a target is at or below the cut
+      // exactly when the cut's key is a prefix of its key.
+      const bool below = cut.key.size() <= key.size() &&
+                         std::equal(cut.key.begin(), cut.key.end(), key.begin());
+      if (below != (scope == GlueScope::InBailiwick)) return;
+    }
+    const Node* n = version.find(key);
     if (n == nullptr) return;
     if (const RRset* a = n->find(dns::RRType::A)) fn(*n, *a);
     if (const RRset* aaaa = n->find(dns::RRType::AAAA)) fn(*n, *aaaa);
   });
+}
+template <class Fn>
+void glue_for(const ZoneVersion& version, const Node& cut, Fn&& fn) {
+  glue_for(version, cut, GlueScope::All, std::forward<Fn>(fn));
 }
 
 }  // namespace zoned::zone

@@ -20,13 +20,6 @@ int additional_target_offset(RRType type) noexcept {
   }
 }
 
-// Node keys list labels from the root, so a node is at or below `ancestor`
-// exactly when the ancestor's key is a prefix of its key.
-bool is_at_or_below(const zone::Node& node, const zone::Node& ancestor) noexcept {
-  return ancestor.key.size() <= node.key.size() &&
-         std::equal(ancestor.key.begin(), ancestor.key.end(), node.key.begin());
-}
-
 }  // namespace
 
 bool ResponseBuilder::add_rrset(Section section, std::span<const std::uint8_t> owner,
@@ -169,15 +162,15 @@ void ResponseBuilder::write_additional() noexcept {
 bool ResponseBuilder::write_glue(const zone::Node& cut) noexcept {
   // RFC 9471 §3: all in-bailiwick glue or TC; then sibling glue if it fits.
   bool complete = true;
-  zone::glue_for(version_, cut, [&](const zone::Node& target, const zone::RRset& addresses) {
-    if (is_at_or_below(target, cut) && !add_rrset(Section::Additional, target.owner, addresses)) {
-      complete = false;
-    }
-  });
+  zone::glue_for(version_, cut, zone::GlueScope::InBailiwick,
+                 [&](const zone::Node& target, const zone::RRset& addresses) {
+                   if (!add_rrset(Section::Additional, target.owner, addresses)) complete = false;
+                 });
   if (!complete) return false;
-  zone::glue_for(version_, cut, [&](const zone::Node& target, const zone::RRset& addresses) {
-    if (!is_at_or_below(target, cut)) (void)add_rrset(Section::Additional, target.owner, addresses);
-  });
+  zone::glue_for(version_, cut, zone::GlueScope::Sibling,
+                 [&](const zone::Node& target, const zone::RRset& addresses) {
+                   (void)add_rrset(Section::Additional, target.owner, addresses);
+                 });
   return true;
 }
 
