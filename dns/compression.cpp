@@ -1,5 +1,7 @@
 #include "dns/compression.hpp"
 
+#include <algorithm>
+
 #include "dns/name.hpp"
 
 namespace zoned::dns {
@@ -39,30 +41,38 @@ bool equals_at(std::span<const std::uint8_t> message, std::size_t pos,
 
 }  // namespace
 
-void CompressionTable::add(std::size_t offset, std::size_t labels) noexcept {
-  if (size_ >= kCapacity || offset > kMaxPointerOffset || labels == 0 || labels > 255) return;
-  entries_[size_++] = Entry{static_cast<std::uint16_t>(offset), static_cast<std::uint8_t>(labels)};
+void CompressionTable::suffix_hashes(std::span<const std::uint8_t> name,
+                                     std::span<const std::uint8_t> starts,
+                                     std::span<SuffixHash> hashes) noexcept {
+  // FNV-1a over the lowercased labels, extended from the root leftwards so
+  // that each suffix's hash builds on the next one's.
+  constexpr SuffixHash kRootHash = 2166136261u;
+  constexpr SuffixHash kPrime = 16777619u;
+  SuffixHash h = kRootHash;
+  for (std::size_t i = starts.size(); i-- > 0;) {
+    const std::size_t begin = starts[i];
+    const std::size_t end = std::min(name.size(), begin + 1 + std::size_t{name[begin]});
+    for (std::size_t p = begin; p < end; ++p) h = (h ^ ascii_lower(name[p])) * kPrime;
+    hashes[i] = h;
+  }
 }
 
-std::size_t CompressionTable::find(std::span<const std::uint8_t> message,
-                                   std::span<const std::uint8_t> suffix,
-                                   std::size_t labels) const noexcept {
-  for (std::size_t i = 0; i < size_; ++i) {
-    const Entry& e = entries_[i];
-    if (e.labels == labels && equals_at(message, e.offset, suffix)) return e.offset;
-  }
-  return 0;
+void CompressionTable::add(std::size_t offset, std::size_t labels, SuffixHash hash) noexcept {
+  if (size_ >= kCapacity || offset > kMaxPointerOffset || labels == 0 || labels > 255) return;
+  entries_[size_++] = Entry{static_cast<std::uint16_t>(offset), static_cast<std::uint8_t>(labels), hash};
 }
 
 CompressionTable::Match CompressionTable::find_longest(std::span<const std::uint8_t> message,
                                                        std::span<const std::uint8_t> name,
-                                                       std::span<const std::uint8_t> starts) const noexcept {
+                                                       std::span<const std::uint8_t> starts,
+                                                       std::span<const SuffixHash> hashes) const noexcept {
   const std::size_t labels = starts.size();
   Match best;
   for (std::size_t i = 0; i < size_ && best.labels < labels; ++i) {
     const Entry& e = entries_[i];
     if (e.labels <= best.labels || e.labels > labels) continue;
-    if (equals_at(message, e.offset, name.subspan(starts[labels - e.labels]))) {
+    const std::size_t first = labels - e.labels;
+    if (e.hash == hashes[first] && equals_at(message, e.offset, name.subspan(starts[first]))) {
       best = Match{e.offset, e.labels};
     }
   }

@@ -98,8 +98,11 @@ bool MessageWriter::write_name(std::span<const std::uint8_t> name, bool compress
   // Longest already-written suffix: labels before it are written, then a pointer.
   std::size_t keep = labels;  // labels written literally
   std::size_t target = 0;
+  std::array<CompressionTable::SuffixHash, Name::kMaxLabels> hashes;  // filled below when compressing
+  const std::span<const std::uint8_t> label_starts(starts.data(), labels);
   if (compress && labels > 0) {
-    const auto match = table_.find_longest(message(), name, std::span(starts.data(), labels));
+    CompressionTable::suffix_hashes(name, label_starts, hashes);
+    const auto match = table_.find_longest(message(), name, label_starts, hashes);
     if (match.offset != 0) {
       target = match.offset;
       keep = labels - match.labels;
@@ -117,7 +120,7 @@ bool MessageWriter::write_name(std::span<const std::uint8_t> name, bool compress
     size_ += 2;
   }
   if (compress) {
-    for (std::size_t i = 0; i < keep; ++i) table_.add(at + starts[i], labels - i);
+    for (std::size_t i = 0; i < keep; ++i) table_.add(at + starts[i], labels - i, hashes[i]);
   }
   return true;
 }
