@@ -24,11 +24,11 @@ std::size_t next_label_end(Key key, std::size_t pos) noexcept {
   return pos + 1;
 }
 
-// The last node before `key` in an NSEC chain: occluded nodes are not in the
-// chain (RFC 4035 §2.3), so a predecessor below a cut or DNAME is replaced by
-// that topmost cut / DNAME owner, which precedes all its descendants.
-const Node* previous_of(const ZoneVersion& v, Key key) noexcept {
-  const Node* p = v.neighbours(key).at_or_before;
+// The last node before a name in an NSEC chain, given `p`, the last node
+// before it in key order: occluded nodes are not in the chain (RFC 4035
+// §2.3), so a predecessor below a cut or DNAME is replaced by that topmost
+// cut / DNAME owner, which precedes all its descendants.
+const Node* previous_in_chain(const ZoneVersion& v, const Node* p) noexcept {
   if (p == nullptr || !p->has(node_flag::kOccluded)) return p;
   const Key apex = v.apex().key;
   for (std::size_t end = apex.size(); end < p->key.size();) {
@@ -82,16 +82,19 @@ std::span<const std::uint8_t> make_lookup_key(std::span<const std::uint8_t> wire
   // Same encoding as RecordList::make_key: labels right to left, lowercased,
   // 0x00 -> 01 01 and 0x01 -> 01 02 so that 0 ends a label and byte order is
   // canonical order (RFC 4034 §6.1).
-  std::array<std::uint8_t, dns::Name::kMaxLabels + 1> offs{};
+  std::array<std::size_t, dns::Name::kMaxLabels + 1> offs;  // [0, count) filled below
   std::size_t count = 0;
   for (std::size_t p = 0; p < wire.size() && wire[p] != 0 && count <= dns::Name::kMaxLabels;
        p += wire[p] + 1u)
-    offs[count++] = static_cast<std::uint8_t>(p);
+    offs[count++] = p;
   std::size_t n = 0;
   for (std::size_t i = count; i-- > 0;) {
     const std::size_t p = offs[i];
-    for (std::size_t j = 1; j <= wire[p] && p + j < wire.size(); ++j) {
-      const std::uint8_t c = dns::ascii_lower(wire[p + j]);
+    // The label's bytes, cut short if `wire` ends inside it.
+    const std::uint8_t* label = wire.data() + p + 1;
+    const std::size_t length = std::min<std::size_t>(wire[p], wire.size() - p - 1);
+    for (std::size_t j = 0; j < length; ++j) {
+      const std::uint8_t c = dns::ascii_lower(label[j]);
       if (c <= 1) {
         if (n + 2 > buf.size()) return {buf.data(), n};
         buf[n++] = 1;
@@ -129,6 +132,10 @@ LookupResult lookup(const ZoneVersion& version, const dns::Name& qname,
   std::size_t labels = version.origin().label_count();
   const Node* n = &apex;
   bool exists = true;
+  // When qname does not exist: the last node before it. No node lies between
+  // the first missing ancestor and qname (none is below that ancestor), so
+  // the search for that ancestor already found it.
+  const Node* before_qname = nullptr;
   for (;;) {
     const bool exact = end == key.size();
     if (n != nullptr) {
@@ -163,6 +170,7 @@ LookupResult lookup(const ZoneVersion& version, const dns::Name& qname,
       n = nullptr;  // empty non-terminal: its successor is below it
     } else {
       exists = false;
+      before_qname = nb.at_or_before;
       break;
     }
     end = next;
@@ -175,14 +183,14 @@ LookupResult lookup(const ZoneVersion& version, const dns::Name& qname,
     } else {
       // RFC 4592 §2.2.2: an empty non-terminal exists; it has no data.
       r.kind = K::NoData;
-      r.previous = previous_of(version, key);
+      r.previous = previous_in_chain(version, version.neighbours(key).at_or_before);
     }
     return r;
   }
 
   // qname does not exist. RFC 4592 §3.3.1: the source of synthesis is
   // `*.<closest encloser>`, and only if that exact name has a node.
-  r.previous = previous_of(version, key);
+  r.previous = previous_in_chain(version, before_qname);
   KeyBuffer wbuf;
   std::memcpy(wbuf.data(), key.data(), end);
   std::size_t wlen = end;
