@@ -71,7 +71,7 @@ void UdpWorker::on_readable(const boost::system::error_code& error) {
 }
 
 void UdpWorker::prepare_receive() noexcept {
-  for (std::size_t i = 0; i < kBatchSize; ++i) {
+  for (std::size_t i = 0; i < dirty_slots_; ++i) {
     received_data_[i] = {slots_.get() + i * kSlotSize, kSlotSize};
     msghdr& in = received_[i].msg_hdr;
     in.msg_namelen = sizeof(sockaddr_storage);
@@ -79,6 +79,7 @@ void UdpWorker::prepare_receive() noexcept {
     in.msg_controllen = destination_control_ ? kControlSize : 0;
     in.msg_flags = 0;
   }
+  dirty_slots_ = 0;
 }
 
 std::size_t UdpWorker::drain_once() noexcept {
@@ -87,7 +88,12 @@ std::size_t UdpWorker::drain_once() noexcept {
   do {
     got = ::recvmmsg(socket_.native_handle(), received_.data(), kBatchSize, MSG_DONTWAIT, nullptr);
   } while (got < 0 && errno == EINTR);
-  if (got <= 0) return 0;  // EAGAIN, or an error the next wake-up will show again
+  if (got <= 0) {
+    // EAGAIN writes no header; after another error, reset them all.
+    if (got < 0 && errno != EAGAIN && errno != EWOULDBLOCK) dirty_slots_ = kBatchSize;
+    return 0;  // the next wake-up shows a lasting error again
+  }
+  dirty_slots_ = static_cast<std::size_t>(got);
 
   const auto now = static_cast<std::uint32_t>(std::time(nullptr));
   std::size_t replies = 0;

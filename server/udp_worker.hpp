@@ -61,7 +61,7 @@ class UdpWorker {
   void wait_readable();
   void on_readable(const boost::system::error_code& error);
   // Re-points the receive headers at their buffers (the kernel overwrites
-  // the lengths).
+  // the lengths); only the `dirty_slots_` the last batch used.
   void prepare_receive() noexcept;
   // Turns the query's destination into the reply's source address, in
   // place; false when the datagram carried none.
@@ -73,6 +73,9 @@ class UdpWorker {
   WorkerContext& context_;
 
   std::unique_ptr<std::uint8_t[]> slots_;  // kBatchSize × kSlotSize, not zeroed
+  // Receive headers [0, dirty_slots_) may differ from what prepare_receive()
+  // sets: one query per wake-up then costs one header reset, not kBatchSize.
+  std::size_t dirty_slots_ = kBatchSize;
   std::array<mmsghdr, kBatchSize> received_{};
   std::array<iovec, kBatchSize> received_data_{};
   std::array<sockaddr_storage, kBatchSize> peers_{};
