@@ -241,18 +241,19 @@ void follow_chain(const ZoneVersion& version, const dns::Name& qname, dns::RRTyp
   using K = LookupResult::Kind;
   out.size = 0;
   out.end = Chain::End::Done;
-  dns::Name cur = qname;
+  // Each target is decoded straight into out.next, where LeftZone, Loop and
+  // Capped report it: a name is copied once per step, into out.names.
+  const dns::Name* cur = &qname;
   for (;;) {
-    const LookupResult r = lookup(version, cur, qtype);
+    const LookupResult r = lookup(version, *cur, qtype);
     if (r.kind == K::NotInZone && out.size > 0) {
-      out.end = Chain::End::LeftZone;
-      out.next = cur;
+      out.end = Chain::End::LeftZone;  // out.next is *cur
       return;
     }
-    out.names[out.size] = cur;
+    out.names[out.size] = *cur;
     out.steps[out.size] = r;
     ++out.size;
-    dns::Name next;
+    dns::Name& next = out.next;
     if (r.kind == K::Cname || r.kind == K::WildcardCname) {
       std::span<const std::uint8_t> rdata;
       r.rrset->for_each_rdata([&](std::span<const std::uint8_t> rd) {
@@ -260,7 +261,7 @@ void follow_chain(const ZoneVersion& version, const dns::Name& qname, dns::RRTyp
       });
       if (!dns::Name::from_uncompressed(rdata, next)) return;
     } else if (r.kind == K::Dname) {
-      if (!synthesize_dname_target(cur, r, next)) {
+      if (!synthesize_dname_target(out.names[out.size - 1], r, next)) {
         out.end = Chain::End::YxDomain;
         return;
       }
@@ -270,16 +271,14 @@ void follow_chain(const ZoneVersion& version, const dns::Name& qname, dns::RRTyp
     for (std::size_t i = 0; i < out.size; ++i) {
       if (out.names[i] == next) {
         out.end = Chain::End::Loop;
-        out.next = next;
         return;
       }
     }
     if (out.size == out.steps.size()) {
       out.end = Chain::End::Capped;
-      out.next = next;
       return;
     }
-    cur = next;
+    cur = &next;
   }
 }
 
