@@ -28,7 +28,6 @@ constexpr std::uint16_t kFirstMetaType = 128;  // RFC 6895 §3.1: 128-255 are QT
 constexpr std::uint16_t kLastMetaType = 255;
 constexpr std::size_t kSoaTailLength = 20;  // serial .. minimum (RFC 1035 §3.3.13)
 constexpr std::size_t kMaxRdataLength = 65535;  // RDLENGTH is 16 bits (RFC 1035 §3.2.1)
-constexpr std::size_t kMaxRecordsPerSet = 65535;  // RRset::count is 16 bits (zone_version.hpp)
 
 int compare_bytes(Bytes a, Bytes b) noexcept {
   const std::size_t m = std::min(a.size(), b.size());
@@ -357,9 +356,9 @@ std::optional<Error> DiffAccess::edit_node(const ZoneVersion& base, std::span<co
   for (std::size_t b = 0; b < edit.records.size();) {
     std::size_t e = b + 1;
     while (e < edit.records.size() && same_set(edit.records[b], edit.records[e])) ++e;
-    if (e - b > kMaxRecordsPerSet)
+    if (e - b > kMaxRRsetRecords)
       return error("cannot add to " + describe(edit.owner, edit.records[b].type, edit.records[b].rdata) +
-                   " and the rest of its RRset: it would hold more than " + std::to_string(kMaxRecordsPerSet) +
+                   " and the rest of its RRset: it would hold more than " + std::to_string(kMaxRRsetRecords) +
                    " records");
     // The set's TTL: that of a record it keeps from base, else of its first addition.
     const auto set = std::span<const FlatRecord>(edit.records).subspan(b, e - b);

@@ -28,6 +28,9 @@ namespace zoned::zone {
 
 class RecordList;
 
+// RRset::count is 16 bits: check_zone() and apply_diff() refuse larger sets.
+inline constexpr std::size_t kMaxRRsetRecords = 65535;
+
 // An RRset as stored: `count` records, each a 16-bit big-endian length then
 // the rdata, uncompressed, canonically sorted and without duplicates.
 struct RRset {

@@ -205,3 +205,19 @@ TEST_CASE("dump: output larger than one chunk is complete") {
   CHECK(dump.size() > 100000);
   CHECK(lines == 5003);
 }
+
+TEST_CASE("check: an RRset may hold at most 65535 records (RRset::count is 16 bits)") {
+  {
+    RecordList rl;
+    auto ds = check(std::string(kApex) + "$GENERATE 1-65535 big TXT \"t$\"\n", rl);
+    CHECK(count(ds, Severity::Error) == 0);
+  }
+  {
+    RecordList rl;
+    auto ds = check(std::string(kApex) + "$GENERATE 0-65535 big TXT \"t$\"\nbig A 192.0.2.7\n", rl);
+    const Diagnostic* e = find_diag(ds, "big.example.com. TXT has more than 65535 records", Severity::Error);
+    REQUIRE(e != nullptr);
+    CHECK(e->line == 5);
+    CHECK(count(ds, Severity::Error) == 1);
+  }
+}
