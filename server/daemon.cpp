@@ -38,16 +38,21 @@ class SignalBlock {
 
 // Settings the running Network and process were built with: a reload can
 // only report that they changed.
-void warn_restart_needed(const Config& running, const Config& next) {
-  const auto warn = [](const char* key) {
+// Keys bound at start-up (sockets, threads, privileges, pid file, control
+// socket) keep their running values until a restart, so that what the
+// daemon reports and advertises (edns-tcp-keepalive) is what it does.
+void keep_restart_only_keys(const Config& running, Config& next) {
+  const auto keep = [](const char* key, const auto& running_value, auto& next_value) {
+    if (running_value == next_value) return;
     spdlog::warn("config: {} changed; it takes effect after a restart", key);
+    next_value = running_value;
   };
-  if (running.server.listen != next.server.listen) warn("server.listen");
-  if (running.server.workers != next.server.workers) warn("server.workers");
-  if (running.server.tcp != next.server.tcp) warn("server.tcp");
-  if (running.server.user != next.server.user) warn("server.user");
-  if (running.server.pid_file != next.server.pid_file) warn("server.pid-file");
-  if (running.control != next.control) warn("control");
+  keep("server.listen", running.server.listen, next.server.listen);
+  keep("server.workers", running.server.workers, next.server.workers);
+  keep("server.tcp", running.server.tcp, next.server.tcp);
+  keep("server.user", running.server.user, next.server.user);
+  keep("server.pid-file", running.server.pid_file, next.server.pid_file);
+  keep("control", running.control, next.control);
 }
 
 }  // namespace
@@ -175,7 +180,7 @@ void Daemon::reload() {
   // Always: this reopens a log file that logrotate moved away.
   if (auto logging = configure_logging(next->log); !logging)
     spdlog::error("log settings not changed: {}", logging.error());
-  warn_restart_needed(config_, *next);
+  keep_restart_only_keys(config_, *next);
   config_ = std::move(*next);
   publish_engine_settings();
   const std::size_t loaded = manager_.apply(config_.zones);

@@ -21,6 +21,7 @@ import textwrap
 import time
 from pathlib import Path
 
+import dns.edns
 import dns.rcode
 import pytest
 
@@ -203,6 +204,29 @@ def test_sighup_adds_and_removes_zones(zoned_factory, tmp_path, example_zone):
         server.reload()
         assert wait_until(lambda: server.query("example.com.", "SOA").rcode() == dns.rcode.REFUSED)
         assert server.serial("example.net.") == 7
+
+
+def keepalive_advertised(server) -> int:
+    """The edns-tcp-keepalive timeout (100 ms units, RFC 7828) zoned sends over TCP."""
+    reply = server.query("example.com.", "SOA", tcp=True, use_edns=0,
+                         options=[dns.edns.GenericOption(dns.edns.OptionType.KEEPALIVE, b"")])
+    values = [o for o in reply.options if o.otype == dns.edns.OptionType.KEEPALIVE]
+    assert values, f"no edns-tcp-keepalive in the reply's OPT: {reply.options}"
+    return int.from_bytes(values[0].to_wire(), "big")
+
+
+def test_sighup_keeps_restart_only_keys_and_says_so(zoned_factory, example_zone):
+    """A reload that changes server.tcp warns and keeps the running TCP limits,
+    so the keepalive zoned advertises stays the idle timeout it applies."""
+    zones = [ZoneEntry("example.com.", file=example_zone)]
+    with zoned_factory(BASE_PORT + 25, zones, server_options={"tcp": {"idle-timeout": "10s"}}) as server:
+        assert keepalive_advertised(server) == 100
+        server.write_config(server_options={"tcp": {"idle-timeout": "20s"}})
+        mark = server.log_size()
+        server.reload()
+        server.wait_for_log(r"server\.tcp changed; it takes effect after a restart", start=mark)
+        server.wait_for_log(r"reload done", start=mark)
+        assert keepalive_advertised(server) == 100
 
 
 def test_sigterm_exits_zero_and_removes_pid_file(zoned_factory, example_zone):
