@@ -114,9 +114,5 @@ void glue_for(const ZoneVersion& version, const Node& cut, GlueScope scope, Fn&&
     if (const RRset* aaaa = n->find(dns::RRType::AAAA)) fn(*n, *aaaa);
   });
 }
-template <class Fn>
-void glue_for(const ZoneVersion& version, const Node& cut, Fn&& fn) {
-  glue_for(version, cut, GlueScope::All, std::forward<Fn>(fn));
-}
 
 }  // namespace zoned::zone

@@ -2,48 +2,10 @@
 // ResponseBuilder: turns the result of zone::follow_chain into the answer,
 // authority and additional sections of a response, within the writer's limit.
 //
-// Answering choices (where RFCs leave freedom, or where we differ from knotd;
-// compared with knotd 3.2 on the same zone, byte for byte where they agree):
-// - Truncation: the answer and authority sections are all or nothing. If any
-//   of their RRsets does not fit, the response is header + question (+ OPT)
-//   with TC=1 (knotd keeps the RRsets that fitted). Additional data that does
-//   not fit is left out without TC, except in-bailiwick referral glue
-//   (RFC 9471 §3), which sets TC; sibling glue is optional and written after it.
-// - Positive answers carry no NS in authority (as knotd 3.x). Additional A/AAAA
-//   are added for in-zone targets of NS, MX, SRV, SVCB and HTTPS records (as
-//   knotd), each target once (knotd repeats a target named twice, e.g. by two
-//   MX), at most kMaxAdditionalTargets distinct targets per response.
-// - CNAME chains are followed inside the zone only; the rcode is that of the
-//   last step (RFC 6604 §3): NXDOMAIN for a chain ending at a missing name.
-//   Loops and over-long chains end with the CNAMEs written so far, NOERROR.
-// - DNAME: the DNAME and the synthesized CNAME (TTL of the DNAME, RFC 6672
-//   §3.1); a substitution longer than 255 octets answers YXDOMAIN (§2.2).
-// - qtype ANY (RFC 8482 §4.2): one RRset of the node, the first in type order,
-//   over UDP and TCP alike (knotd 3.2 answers the same).
-// - qtype RRSIG: every signature at the name (DNSSEC answers come with [DNSSEC]).
-// Choices made in QueryEngine (query_engine.cpp), listed here in one place:
-// - Header: only RD and the opcode are copied; CD, AD, Z, RA, AA, TC of the
-//   query are not echoed (as knotd, which clears CD too).
-// - Malformed queries (anything but a short header or QR=1, which are
-//   dropped) get FORMERR, with the question when it was read, and a bare OPT
-//   when the query's OPT was valid (knotd drops many of them and never adds
-//   an OPT to FORMERR). QDCOUNT 0 or >= 2: FORMERR (RFC 9619).
-// - Opcodes other than QUERY, NOTIFY and UPDATE included: NOTIMP (knotd
-//   answers NOTIFY/UPDATE NOTAUTH when no ACL allows them).
-// - QTYPE 0: NOTIMP; other meta types are ordinary lookups (NODATA), as knotd.
-//   AXFR over UDP: NOTIMP; AXFR over TCP and IXFR: NOTAUTH until transfers
-//   exist (knotd with no transfer ACL answers the same).
-// - QCLASS IN and * (ANY) are answered from the zones (as knotd); CH only
-//   for TXT version.bind/version.server/id.server/hostname.bind when
-//   configured, TTL 0, without AA (as knotd); anything else REFUSED.
-// - No served zone: REFUSED with Extended DNS Error 20 (RFC 8914), as knotd.
-//   A zone served but not loaded: SERVFAIL.
-// - EDNS: our OPT advertises udp_max_payload; NSID and COOKIE go into every
-//   response with an OPT except FORMERR (BADVERS, NOTIMP, REFUSED included, as
-//   knotd). edns-tcp-keepalive only over TCP to clients that sent it.
-// - Cookies: every response to a COOKIE carries a fresh server cookie, whether
-//   the one received was valid or not; BADCOOKIE is never sent (RFC 7873 §5.2.3,
-//   §5.2.5 allow answering normally). Validity is reported in the Outcome.
+// The answering choices (truncation, additional data, CNAME bound, ANY,
+// malformed queries, opcodes, classes, EDNS, cookies), each with its reason
+// and where it differs from knotd, are listed in docs/DECISIONS.md,
+// "Answering".
 #include <array>
 #include <cstddef>
 #include <cstdint>

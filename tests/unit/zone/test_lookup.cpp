@@ -322,7 +322,7 @@ TEST_CASE("lookup: glue_for visits in-zone NS targets, occluded ones included") 
   const LookupResult r = lookup(zone_a(), name("sub.example.com."), RRType::A);
   REQUIRE(r.kind == Kind::Referral);
   std::vector<std::string> seen;
-  glue_for(zone_a(), *r.cut, [&](const Node& n, const RRset& s) {
+  glue_for(zone_a(), *r.cut, GlueScope::All, [&](const Node& n, const RRset& s) {
     CHECK(n.find(s.type) == &s);
     seen.push_back(owner(&n) + "/" + std::to_string(static_cast<int>(s.type)));
   });
@@ -394,7 +394,7 @@ TEST_CASE("lookup: the query path allocates nothing") {
   for (int round = 0; round < 1000; ++round) {
     for (const auto& [qname, qtype] : queries) {
       const LookupResult r = lookup(zone, qname, qtype);
-      if (r.kind == Kind::Referral) glue_for(zone, *r.cut, [&](const Node&, const RRset&) { ++glue_sets; });
+      if (r.kind == Kind::Referral) glue_for(zone, *r.cut, GlueScope::All, [&](const Node&, const RRset&) { ++glue_sets; });
       if (r.kind == Kind::Dname) {
         dns::Name target;
         if (synthesize_dname_target(qname, r, target)) ++synthesized;
