@@ -1,12 +1,15 @@
 // zonectl check-zone: parse a master file offline, run the zone checks, and
 // print a summary, the findings, or the canonical dump.
 #include <cstdio>
+#include <ctime>
 #include <string>
 
 #include "command.hpp"
 #include "args.hpp"
+#include "dnssec_report.hpp"
 #include "json.hpp"
 #include "zone_report.hpp"
+#include "dns/encoding.hpp"
 #include "zone/master_file.hpp"
 #include "zone/record_list.hpp"
 #include "zone/zone_check.hpp"
@@ -34,6 +37,12 @@ const std::string_view kCheckZoneHelp =
     "    records have different TTLs (the first TTL is used, as BIND does).\n"
     "    Identical records are merged silently.\n"
     "\n"
+    "    For a signed zone it also warns when an RRSIG has expired or expires\n"
+    "    within 7 days (RRSIG times are compared with the current time in\n"
+    "    serial-number arithmetic, RFC 4034 section 3.1.5), and when NSEC3 uses\n"
+    "    more than 0 extra iterations (RFC 9276 section 3.1 recommends 0;\n"
+    "    validators may treat more than 100 as insecure).\n"
+    "\n"
     "    Without $TTL, a record without a TTL takes the last explicit TTL; if\n"
     "    there is none and the record is the SOA, its MINIMUM becomes the default\n"
     "    (with a warning), as named-checkzone does. TTLs above 2^31-1 load as 0.\n"
@@ -42,8 +51,11 @@ const std::string_view kCheckZoneHelp =
     "        FILE:LINE:COLUMN: error: MESSAGE\n"
     "        FILE:LINE:COLUMN: warning: MESSAGE\n"
     "    on standard error, followed (when there are no errors) by a summary on\n"
-    "    standard output: records, names, RRsets, and whether the zone is signed\n"
-    "    (DNSKEY or RRSIG present) with NSEC or NSEC3. Parsing continues after an\n"
+    "    standard output: records, names, RRsets, whether the zone is signed\n"
+    "    (DNSKEY or RRSIG present) with NSEC or NSEC3, the NSEC3 parameters\n"
+    "    (iterations, salt, whether any NSEC3 record has opt-out; from the apex\n"
+    "    NSEC3PARAM), and the earliest RRSIG expiration as UTC time with the\n"
+    "    owner and covered type of that signature. Parsing continues after an\n"
     "    error and stops after 20 errors.\n"
     "\n"
     "OPTIONS\n"
@@ -53,7 +65,11 @@ const std::string_view kCheckZoneHelp =
     "              (RFC 4034 section 6), duplicates merged.\n"
     "    --json    print one JSON object on standard output instead: {\"zone\",\n"
     "              \"file\", \"valid\", \"errors\", \"warnings\", \"diagnostics\": [{\"severity\",\n"
-    "              \"file\", \"line\", \"column\", \"message\"}], \"summary\": {...}}.\n"
+    "              \"file\", \"line\", \"column\", \"message\"}], \"summary\": {\"records\",\n"
+    "              \"names\", \"rrsets\", \"signed\", \"denial\" (\"nsec\", \"nsec3\" or \"none\"),\n"
+    "              \"expired_signatures\", \"expiring_signatures\", and when present\n"
+    "              \"nsec3\": {\"iterations\", \"salt\" (hex, \"\" for none), \"opt_out\"},\n"
+    "              \"earliest_expiration\": {\"time\" (UTC, ISO 8601), \"owner\", \"type\"}}}.\n"
     "    -h, --help\n"
     "              print this help.\n"
     "\n"
@@ -68,6 +84,44 @@ const std::string_view kCheckZoneHelp =
 namespace {
 
 const CommandSpec kSpec{"check-zone", "usage: zonectl check-zone [--dump] [--json] ZONE FILE", kCheckZoneHelp};
+
+[[nodiscard]] std::string salt_text(const Nsec3Summary& nsec3) {
+  std::string hex;
+  dns::hex_encode(nsec3.salt, hex);
+  return hex;
+}
+
+void write_json_dnssec(JsonWriter& w, const DnssecReport& report) {
+  w.key("expired_signatures").value(std::uint64_t{report.expired});
+  w.key("expiring_signatures").value(std::uint64_t{report.expiring_soon});
+  if (report.nsec3) {
+    w.key("nsec3").begin_object();
+    w.key("iterations").value(std::uint64_t{report.nsec3->iterations});
+    w.key("salt").value(salt_text(*report.nsec3));
+    w.key("opt_out").value(report.nsec3->opt_out);
+    w.end_object();
+  }
+  if (report.earliest) {
+    w.key("earliest_expiration").begin_object();
+    w.key("time").value(utc_text(report.earliest->expiration));
+    w.key("owner").value(report.earliest->owner.to_text());
+    w.key("type").value(dns::type_to_text(report.earliest->covered));
+    w.end_object();
+  }
+}
+
+void print_dnssec(const DnssecReport& report) {
+  if (report.nsec3) {
+    const std::string salt = salt_text(*report.nsec3);
+    std::printf("  nsec3:   iterations %u, salt %s, opt-out %s\n",
+                unsigned{report.nsec3->iterations}, salt.empty() ? "-" : salt.c_str(),
+                report.nsec3->opt_out ? "yes" : "no");
+  }
+  if (report.earliest)
+    std::printf("  expires: %s (first RRSIG: %s %s)\n", utc_text(report.earliest->expiration).c_str(),
+                report.earliest->owner.to_text().c_str(),
+                dns::type_to_text(report.earliest->covered).c_str());
+}
 
 }  // namespace
 
@@ -86,7 +140,12 @@ int run_check_zone(std::span<const std::string_view> args) {
   options.origin = *origin;
   zone::RecordList records;
   auto outcome = zone::parse_master_file(std::string(positional[1]), options, records);
-  if (outcome.ok()) zone::check_zone(records, *origin, outcome.files, outcome.diagnostics);
+  DnssecReport dnssec;
+  if (outcome.ok()) {
+    zone::check_zone(records, *origin, outcome.files, outcome.diagnostics);
+    dnssec = inspect_dnssec(records, *origin, std::time(nullptr));
+    add_dnssec_warnings(dnssec, outcome.files, outcome.diagnostics);
+  }
   const bool valid = outcome.ok();
   std::size_t errors = 0, warnings = 0;
   count_diagnostics(outcome.diagnostics, errors, warnings);
@@ -108,6 +167,7 @@ int run_check_zone(std::span<const std::string_view> args) {
       w.key("rrsets").value(std::uint64_t{s.rrsets});
       w.key("signed").value(s.is_signed());
       w.key("denial").value(s.has_nsec3 ? "nsec3" : (s.has_nsec ? "nsec" : "none"));
+      write_json_dnssec(w, dnssec);
       w.end_object();
     }
     w.end_object();
@@ -135,6 +195,7 @@ int run_check_zone(std::span<const std::string_view> args) {
   std::printf("  records: %zu\n  names:   %zu\n  rrsets:  %zu\n", s.records, s.names, s.rrsets);
   std::printf("  signed:  %s%s\n", s.is_signed() ? "yes" : "no",
               s.has_nsec3 ? " (NSEC3)" : (s.has_nsec ? " (NSEC)" : ""));
+  print_dnssec(dnssec);
   if (warnings != 0) std::printf("  warnings: %zu\n", warnings);
   return kExitOk;
 }
