@@ -22,6 +22,8 @@ void MessageWriter::reset() noexcept {
   reserved_ = 0;
   ext_rcode_ = 0;
   table_.clear();
+  question_name_size_ = 0;
+  last_owner_.size = 0;
   if (buf_.size() < kHeaderSize || limit_ < kHeaderSize) {
     size_ = 0;
     limit_ = 0;
@@ -72,6 +74,8 @@ void MessageWriter::rollback(const Mark& m) noexcept {
   for (std::size_t i = 0; i < 4; ++i) put16(4 + 2 * i, counts_[i]);
   table_.truncate(m.table_size);
   section_ = m.section;
+  if (counts_[0] == 0) question_name_size_ = 0;
+  if (last_owner_.offset >= m.size) last_owner_.size = 0;  // its bytes are gone
 }
 
 bool MessageWriter::write_bytes(std::span<const std::uint8_t> bytes) noexcept {
@@ -95,6 +99,19 @@ bool MessageWriter::write_name(std::span<const std::uint8_t> name, bool compress
   }
   if (end == 0) return false;  // not one valid uncompressed name
   name = name.first(end);
+  if (compress && labels > 0) {
+    // The common repeats need no search: the question name again (answer
+    // owners), or the owner of the previous record (the rest of an RRset).
+    std::size_t whole = 0;
+    if (name.size() == question_name_size_ &&
+        std::memcmp(name.data(), buf_.data() + kHeaderSize, name.size()) == 0) {
+      whole = kHeaderSize;
+    } else if (name.size() == last_owner_.size &&
+               std::memcmp(name.data(), last_owner_.bytes.data(), name.size()) == 0) {
+      whole = last_owner_.offset;
+    }
+    if (whole != 0) return write_pointer(whole);
+  }
   // Longest already-written suffix: labels before it are written, then a pointer.
   std::size_t keep = labels;  // labels written literally
   std::size_t target = 0;
@@ -114,14 +131,20 @@ bool MessageWriter::write_name(std::span<const std::uint8_t> name, bool compress
   const std::size_t at = size_;
   std::memcpy(buf_.data() + size_, name.data(), literal);
   size_ += literal;
-  if (target != 0) {
-    buf_[size_] = static_cast<std::uint8_t>(0xc0 | (target >> 8));
-    buf_[size_ + 1] = static_cast<std::uint8_t>(target);
-    size_ += 2;
-  }
+  if (target != 0) (void)write_pointer(target);
   if (compress) {
     for (std::size_t i = 0; i < keep; ++i) table_.add(at + starts[i], labels - i, hashes[i]);
   }
+  written_name_at_ = keep > 0 ? at : target;
+  return true;
+}
+
+bool MessageWriter::write_pointer(std::size_t target) noexcept {
+  if (room() < 2 || target > CompressionTable::kMaxPointerOffset) return false;
+  buf_[size_] = static_cast<std::uint8_t>(0xc0 | (target >> 8));
+  buf_[size_ + 1] = static_cast<std::uint8_t>(target);
+  size_ += 2;
+  written_name_at_ = target;
   return true;
 }
 
@@ -133,10 +156,13 @@ bool MessageWriter::add_question(const Name& qname, RRType qtype, RRClass qclass
       static_cast<std::uint8_t>(static_cast<std::uint16_t>(qtype)),
       static_cast<std::uint8_t>(static_cast<std::uint16_t>(qclass) >> 8),
       static_cast<std::uint8_t>(static_cast<std::uint16_t>(qclass))};
+  const bool first = counts_[0] == 0;
   if (!write_name(qname.wire(), true) || !write_bytes(tail)) {
     rollback(m);
     return false;
   }
+  // The first question's name is written whole right after the header.
+  if (first) question_name_size_ = qname.wire().size();
   put16(4, ++counts_[0]);
   return true;
 }
@@ -146,6 +172,14 @@ bool MessageWriter::begin_rr(Section s, std::span<const std::uint8_t> owner, RRT
   if (size_ == 0 || s == Section::Question || s < section_) return false;
   if (counts_[static_cast<std::size_t>(s)] == 0xffff) return false;
   if (!write_name(owner, true)) return false;
+  if (written_name_at_ <= CompressionTable::kMaxPointerOffset) {
+    const std::size_t n = std::min(owner.size(), last_owner_.bytes.size());  // write_name() checked it
+    std::memcpy(last_owner_.bytes.data(), owner.data(), n);
+    last_owner_.size = n;
+    last_owner_.offset = written_name_at_;
+  } else {
+    last_owner_.size = 0;
+  }
   const auto t = static_cast<std::uint16_t>(type);
   const auto c = static_cast<std::uint16_t>(rclass);
   const std::array<std::uint8_t, kRRFixedSize> fixed{
@@ -177,7 +211,8 @@ bool MessageWriter::add_rr(Section s, std::span<const std::uint8_t> owner, RRTyp
   }
   const std::size_t rdlength_pos = size_ - 2;
   std::array<RdataName, kMaxRdataNames> names{};
-  const std::size_t n = rdata.empty() ? 0 : rdata_embedded_names(type, rdata, names);
+  const std::size_t n =
+      rdata.empty() || !rdata_has_compressible_names(type) ? 0 : rdata_embedded_names(type, rdata, names);
   std::size_t copied = 0;
   bool ok = true;
   for (std::size_t i = 0; i < n && ok; ++i) {

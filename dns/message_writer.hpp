@@ -121,6 +121,8 @@ class MessageWriter {
   // Writes a name at size_, compressed if `compress`; false if it does not fit.
   bool write_name(std::span<const std::uint8_t> name, bool compress) noexcept;
   bool write_bytes(std::span<const std::uint8_t> bytes) noexcept;
+  // A compression pointer to `target`; false if it does not fit.
+  bool write_pointer(std::size_t target) noexcept;
   bool begin_rr(Section s, std::span<const std::uint8_t> owner, RRType type, RRClass rclass,
                 std::uint32_t ttl) noexcept;
   bool finish_rr(Section s, std::size_t rdlength_pos) noexcept;
@@ -133,6 +135,17 @@ class MessageWriter {
   Section section_ = Section::Question;
   std::uint8_t ext_rcode_ = 0;
   CompressionTable table_;
+  // Names written again and again, found without a table search: the first
+  // question's name (at kHeaderSize, uncompressed) and the owner given to
+  // the last begin_rr() (the rest of an RRset), compared byte for byte.
+  std::size_t question_name_size_ = 0;
+  struct RecentOwner {
+    std::array<std::uint8_t, Name::kMaxWireLength> bytes;  // [0, size) valid
+    std::size_t size = 0;                                   // 0: none
+    std::size_t offset = 0;  // what a pointer to this name points at
+  };
+  RecentOwner last_owner_;
+  std::size_t written_name_at_ = 0;  // what the name write_name() last wrote refers to
 };
 
 }  // namespace zoned::dns

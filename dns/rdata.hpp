@@ -72,6 +72,11 @@ struct RdataName {
 };
 inline constexpr std::size_t kMaxRdataNames = 4;
 
+// Whether rdata of `type` carries names that are compressed when written
+// (the RFC 1035 types, RFC 3597 §4); the writer skips the field walk for
+// the others.
+[[nodiscard]] bool rdata_has_compressible_names(RRType type) noexcept;
+
 // Lists the names embedded in valid rdata, in order; returns how many.
 std::size_t rdata_embedded_names(RRType type, std::span<const std::uint8_t> rdata,
                                  std::span<RdataName, kMaxRdataNames> out) noexcept;

@@ -437,6 +437,15 @@ void rdata_to_canonical(RRType type, std::span<std::uint8_t> rdata) noexcept {
   }
 }
 
+bool rdata_has_compressible_names(RRType type) noexcept {
+  const RdataLayout* layout = rdata_layout(type);
+  if (layout == nullptr) return false;
+  for (std::size_t f = 0; f < layout->count; ++f) {
+    if (layout->fields[f].kind == Field::NameCompress) return true;
+  }
+  return false;
+}
+
 std::size_t rdata_embedded_names(RRType type, std::span<const std::uint8_t> rdata,
                                  std::span<RdataName, kMaxRdataNames> out) noexcept {
   const RdataLayout* layout = rdata_layout(type);

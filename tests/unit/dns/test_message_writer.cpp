@@ -321,3 +321,41 @@ TEST_CASE("message writer: names past 16 KiB are written but never pointed at") 
   CHECK(owners == std::vector<std::string>{"example.com.", "far.away.test.", "far.away.test.",
                                            "www.example.com."});
 }
+
+TEST_CASE("message writer: the question name and a repeated owner become pointers, and a rollback forgets the owner") {
+  std::array<std::uint8_t, 512> buf{};
+  MessageWriter w(buf);
+  REQUIRE(w.add_question(N("www.example.com."), RRType::A, RRClass::IN));
+  const Name www = N("www.example.com.");  // another copy of the question's bytes
+  const Name other = N("ns.other.net.");
+  REQUIRE(w.add_rr(Section::Answer, www, RRType::A, RRClass::IN, 60, kA1));
+  REQUIRE(w.add_rr(Section::Answer, other, RRType::A, RRClass::IN, 60, kA1));
+  REQUIRE(w.add_rr(Section::Answer, other, RRType::A, RRClass::IN, 60, kA2));
+  Bytes want;
+  want.header(0, 0, 1, 3, 0, 0).name("www.example.com").u16(1).u16(1);
+  const unsigned other_at = static_cast<unsigned>(want.size() + 2 + 10 + 4);
+  want.ptr(12).u16(1).u16(1).u32(60).u16(4).raw({192, 0, 2, 1});
+  want.name("ns.other.net").u16(1).u16(1).u32(60).u16(4).raw({192, 0, 2, 1});
+  want.ptr(other_at).u16(1).u16(1).u32(60).u16(4).raw({192, 0, 2, 2});
+  CHECK(hex(w.message()) == hex(want.b));
+
+  // The owner written after a mark is gone after the rollback: the same
+  // name written again is written out, not pointed at the lost bytes.
+  const MessageWriter::Mark m = w.mark();
+  const Name lost = N("lost.example.org.");
+  REQUIRE(w.add_rr(Section::Authority, lost, RRType::A, RRClass::IN, 60, kA1));
+  w.rollback(m);
+  REQUIRE(w.add_rr(Section::Authority, lost, RRType::A, RRClass::IN, 60, kA1));
+  MessageReader reader(w.message());
+  REQUIRE(reader.parse() == ParseError::Ok);
+  std::vector<std::string> owners;
+  for (Section s : {Section::Answer, Section::Authority}) {
+    for (const RRView& rr : reader.section(s)) {
+      Name owner;
+      REQUIRE(reader.owner_name(rr, owner) == WireError::Ok);
+      owners.push_back(owner.to_text());
+    }
+  }
+  CHECK(owners == std::vector<std::string>{"www.example.com.", "ns.other.net.", "ns.other.net.",
+                                           "lost.example.org."});
+}
