@@ -52,7 +52,10 @@ std::size_t ZoneKeyIndex::make_key(const dns::Name& name, KeyBuffer& out,
 ZoneKeyIndex::ZoneKeyIndex(std::span<const dns::Name> apexes) {
   KeyBuffer buf;
   entries_.reserve(apexes.size());
+  min_labels_ = apexes.empty() ? 0 : dns::Name::kMaxLabels;
   for (std::size_t i = 0; i < apexes.size(); ++i) {
+    min_labels_ = std::min(min_labels_, apexes[i].label_count());
+    max_labels_ = std::max(max_labels_, apexes[i].label_count());
     const std::size_t len = make_key(apexes[i], buf, nullptr);
     Entry e;
     e.key_offset = static_cast<std::uint32_t>(keys_.size());
@@ -83,15 +86,14 @@ std::uint32_t ZoneKeyIndex::find_longest(const dns::Name& qname, bool skip_apex)
   const std::size_t labels = qname.label_count();
   // The key of the ancestor keeping the k rightmost labels is the prefix
   // ending at ends[k-1] (k = 0: the root, the empty key). Longest first.
-  std::size_t k = skip_apex && labels > 0 ? labels - 1 : labels;
   if (skip_apex && labels == 0) return kNone;  // the root has no parent zone
-  for (;;) {
+  const std::size_t longest = std::min(skip_apex ? labels - 1 : labels, max_labels_);
+  for (std::size_t k = longest + 1; k-- > min_labels_;) {
     const std::size_t len = k == 0 ? 0 : ends[k - 1];
     const std::uint32_t slot = lookup({key.data(), len});
     if (slot != kNone) return slot;
-    if (k == 0) return kNone;
-    --k;
   }
+  return kNone;
 }
 
 std::uint32_t ZoneKeyIndex::find_exact(const dns::Name& apex) const noexcept {

@@ -64,6 +64,9 @@ class ZoneKeyIndex {
 
   std::vector<Entry> entries_;  // sorted by key bytes
   std::vector<std::uint8_t> keys_;
+  // Label counts of the apexes: find_longest() tries only these lengths.
+  std::size_t min_labels_ = 0;
+  std::size_t max_labels_ = 0;
 };
 
 // Generic over the version type so the reclamation logic can be tested with
