@@ -85,10 +85,12 @@ class Server:
 
 
 def start_server(workdir: Path, port: int, *, subject: str = SUBJECT, identity: str | None = None,
-                 version: str | None = None, cookies: bool = True) -> Server:
-    """Starts `subject` serving every zone of tests/data/server/ on 127.0.0.1:`port`."""
+                 version: str | None = None, cookies: bool = True,
+                 zones: list[tuple[str, Path]] | None = None) -> Server:
+    """Starts `subject` serving `zones` ((origin, file) pairs; default: every
+    zone of tests/data/server/) on 127.0.0.1:`port`."""
     workdir.mkdir(parents=True, exist_ok=True)
-    zones = served_zones()
+    zones = served_zones() if zones is None else zones
     if subject == "knotd":
         process = KnotProcess(workdir, port, zones, identity=identity, version=version,
                               cookies=cookies, udp_max_payload=OUR_UDP_LIMIT)
@@ -101,7 +103,7 @@ def start_server(workdir: Path, port: int, *, subject: str = SUBJECT, identity: 
         if version is not None:
             options["version"] = version
         process = ZonedProcess(workdir, port, [ZoneEntry(origin, file=file) for origin, file in zones],
-                               server_options=options, ready_name="lookup.test.")
+                               server_options=options, ready_name=zones[0][0])
     else:
         raise ValueError(f"DNS_TEST_SUBJECT={subject!r}: expected zoned or knotd")
     process.start()
