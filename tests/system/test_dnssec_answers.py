@@ -1,0 +1,253 @@
+"""DNSSEC answers, case by case: the server under test (DNS_TEST_SUBJECT, see
+server_under_test.py) serving the signed zones of dnssec_zones.py, every
+answer to a DO query checked by dnssec_proofs.py the way a validator would
+(signatures, and the NSEC/NSEC3 proof of every denial, wildcard and
+unsigned delegation), for each denial variant: NSEC, NSEC3, NSEC3 opt-out.
+
+Each case also states what the answer is (rcode, AA, kind, whether a
+wildcard answered), so a proof of the wrong thing fails. The same query
+without DO must give the same records less the DNSSEC ones (RFC 4035 3.1).
+UDP with a 1232-octet buffer; the one case that does not fit (`big`)
+must come back truncated and is checked over TCP.
+
+The broken zone proves the checker fails: its damaged signatures must be
+caught, as must replies with a proof record taken out.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import dns.flags
+import dns.message
+import dns.name
+import dns.rcode
+import dns.rdatatype
+import pytest
+
+from dnssec_proofs import (ProofError, TrustedZones, check_signed_reply, check_unsigned_reply,
+                           without_dnssec)
+from dnssec_zones import served_zone_files, signed_zones  # noqa: F401 (signed_zones: pytest fixture)
+from server_under_test import SUBJECT, ask, describe, start_server
+
+PORT = 21000
+NOERROR, NXDOMAIN = dns.rcode.NOERROR, dns.rcode.NXDOMAIN
+VARIANTS = ("nsec", "nsec3", "nsec3-optout")
+
+
+@dataclass(frozen=True)
+class Case:
+    qname: str           # relative to the variant's origin ("@" for the apex)
+    qtype: str
+    kind: str            # what dnssec_proofs.Checked.kind must be
+    wildcard: bool = False
+    rcode: int = NOERROR
+    truncates: bool = False  # too big for 1232 octets over UDP
+    aa: bool = True          # clear for a referral, set when a CNAME leads to one
+    knotd_nsec_bug: str = ""  # knotd 3.2 answers this wrongly under NSEC: how (skipped for it)
+
+
+ANSWER, NODATA, NXDOMAIN_KIND, REFERRAL = "answer", "nodata", "nxdomain", "referral"
+
+CASES = {
+    # Data; MX and NS with signed additional data.
+    "exact_a": Case("www", "A", ANSWER),
+    "exact_aaaa": Case("www", "AAAA", ANSWER),
+    "exact_mx": Case("www", "MX", ANSWER),
+    "apex_soa": Case("@", "SOA", ANSWER),
+    "apex_ns": Case("@", "NS", ANSWER),
+    "apex_mx": Case("@", "MX", ANSWER),
+    "apex_dnskey": Case("@", "DNSKEY", ANSWER),
+    "big_over_tcp": Case("big", "TXT", ANSWER, truncates=True),
+    # NODATA and NXDOMAIN (RFC 4035 3.1.3.1, 3.1.3.2; RFC 5155 7.2.3, 7.2.2).
+    "nodata": Case("www", "SRV", NODATA),
+    "nodata_cname_type": Case("www", "CNAME", NODATA),
+    "nxdomain": Case("nothing", "A", NXDOMAIN_KIND, rcode=NXDOMAIN),
+    "nxdomain_deep": Case("a.b.c.nothing", "A", NXDOMAIN_KIND, rcode=NXDOMAIN),
+    "nxdomain_beside_ent_child": Case("other.ent", "A", NXDOMAIN_KIND, rcode=NXDOMAIN),
+    "ds_at_apex_without_parent": Case("@", "DS", NODATA),
+    # Empty non-terminals: NODATA (RFC 5155 7.2.3: they have NSEC3s).
+    "ent": Case("ent", "A", NODATA),
+    "ent_two_levels_up": Case("ent2", "A", NODATA),
+    "ent_one_level_up": Case("er.ent2", "TXT", NODATA),
+    "below_ent": Case("deep.er.ent2", "A", ANSWER),
+    # CNAME chains: each link signed, the end proven.
+    "cname": Case("alias", "A", ANSWER),
+    "cname_qtype_cname": Case("alias", "CNAME", ANSWER),
+    "cname_chain": Case("chain1", "A", ANSWER),
+    "cname_loop": Case("loop1", "A", "loop"),
+    "cname_dangling": Case("dangling", "A", NXDOMAIN_KIND, rcode=NXDOMAIN),
+    "cname_out_of_zone": Case("external", "A", "left"),
+    "cname_to_ent": Case("to-ent", "A", NODATA),
+    "cname_to_wildcard": Case("to-wild", "A", ANSWER, wildcard=True),
+    "cname_into_unsigned_delegation": Case("to-sub", "A", REFERRAL),
+    # DNAME: signed DNAME, unsigned synthesized CNAME (RFC 6672 5.3.1).
+    "dname_owner_own_data": Case("dname", "A", ANSWER),
+    "dname_owner_dname": Case("dname", "DNAME", ANSWER),
+    "dname_synthesis": Case("host.dname", "A", ANSWER),
+    "dname_to_nxdomain": Case("none.dname", "A", NXDOMAIN_KIND, rcode=NXDOMAIN),
+    "dname_out_of_zone": Case("a.b.dname-out", "AAAA", "left"),
+    # Unsigned delegations: proof of no DS (NSEC/NSEC3 at the cut, or opt-out).
+    "referral_at_cut": Case("sub", "A", REFERRAL, aa=False),
+    "referral_ns_at_cut": Case("sub", "NS", REFERRAL, aa=False),
+    "referral_below_cut": Case("host.sub", "A", REFERRAL, aa=False),
+    "glue_itself_is_a_referral": Case("ns.sub", "A", REFERRAL, aa=False),
+    "referral_sibling_only": Case("x.sibling", "MX", REFERRAL, aa=False),
+    "referral_out_of_zone_ns": Case("www.out", "A", REFERRAL, aa=False),
+    "ds_below_cut_is_referral": Case("x.sub", "DS", REFERRAL, aa=False),
+    "no_ds_at_unsigned_cut": Case("sub", "DS", NODATA),
+    # The signed child `secure`: DS from the parent, the rest from the child.
+    "ds_at_signed_cut": Case("secure", "DS", ANSWER),
+    "child_apex_soa": Case("secure", "SOA", ANSWER),
+    "child_apex_ns": Case("secure", "NS", ANSWER),
+    "child_dnskey": Case("secure", "DNSKEY", ANSWER),
+    "child_data": Case("www.secure", "A", ANSWER),
+    "child_nodata": Case("www.secure", "TXT", NODATA),
+    "child_nxdomain": Case("nothing.secure", "A", NXDOMAIN_KIND, rcode=NXDOMAIN),
+    # Wildcards (RFC 4035 3.1.3.3, 5.3.4; RFC 5155 7.2.5, 7.2.6, 8.8).
+    "wildcard": Case("foo.wild", "A", ANSWER, wildcard=True),
+    "wildcard_other_type": Case("foo.wild", "TXT", ANSWER, wildcard=True),
+    "wildcard_nodata": Case("foo.wild", "MX", NODATA, wildcard=True),
+    "wildcard_several_labels": Case("a.b.c.wild", "A", ANSWER, wildcard=True),
+    "wildcard_literal_star": Case("*.wild", "A", ANSWER),
+    "existing_name_not_wildcarded": Case("explicit.wild", "TXT", NODATA),
+    "ent_blocks_wildcard": Case("b.wild", "A", NODATA),
+    "closest_encloser_without_wildcard": Case("x.b.wild", "A", NXDOMAIN_KIND, rcode=NXDOMAIN),
+    "nearer_wildcard": Case("x.nested.wild", "A", ANSWER, wildcard=True),
+    "wildcard_parent_is_ent": Case("nested.wild", "A", NODATA),
+    "wildcard_cname": Case("foo.wcname", "A", ANSWER, wildcard=True),
+    "wildcard_matches": Case("anything.blocked", "A", ANSWER, wildcard=True),
+    "wildcard_blocked_by_ent": Case("ent.blocked", "A", NODATA),
+    "wildcard_not_below_ent": Case("y.ent.blocked", "A", NXDOMAIN_KIND, rcode=NXDOMAIN),
+    "wildcard_ent_nodata": Case("foo.went", "A", NODATA, wildcard=True,
+                                knotd_nsec_bug="omits the NSEC showing `*.went` is an empty "
+                                               "non-terminal (NSD 4.6 sends it)"),
+    "below_wildcard_ent": Case("x.*.went", "A", ANSWER),
+    "star_inside_label_is_literal": Case("a*.star", "A", ANSWER),
+    "star_inside_label_no_wildcard": Case("ab.star", "A", NXDOMAIN_KIND, rcode=NXDOMAIN),
+    "star_leading_part_no_wildcard": Case("xb.star", "A", NXDOMAIN_KIND, rcode=NXDOMAIN),
+}
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory, signed_zones):
+    running = start_server(tmp_path_factory.mktemp("dnssec-answers"), PORT,
+                           zones=served_zone_files(signed_zones))
+    yield running
+    running.stop_cleanly()
+
+
+@pytest.fixture(scope="module")
+def trusted(signed_zones) -> TrustedZones:
+    served = []
+    for zone in signed_zones.values():
+        served += [zone, zone.child]
+    return TrustedZones(served)
+
+
+def qname_of(origin: str, relative: str) -> str:
+    return origin if relative == "@" else f"{relative}.{origin}"
+
+
+def ask_dnssec(server, qname: str, qtype: str, *, want_dnssec: bool = True,
+               truncates: bool = False) -> dns.message.Message:
+    """Asks over UDP (1232-octet buffer); a reply that must not fit has to
+    come back with TC set, and is then asked again over TCP."""
+    reply = ask(server, qname, qtype, want_dnssec=want_dnssec)
+    assert bool(reply.flags & dns.flags.TC) == truncates, describe(reply)
+    return ask(server, qname, qtype, want_dnssec=want_dnssec, tcp=True) if truncates else reply
+
+
+@pytest.mark.parametrize("case_id", sorted(CASES))
+@pytest.mark.parametrize("variant", VARIANTS)
+def test_dnssec_answer(server, trusted, signed_zones, variant, case_id):
+    case = CASES[case_id]
+    if case.knotd_nsec_bug and SUBJECT == "knotd" and signed_zones[variant].denial == "nsec":
+        pytest.skip(f"knotd 3.2 {case.knotd_nsec_bug}")
+    qname = qname_of(signed_zones[variant].origin, case.qname)
+    reply = ask_dnssec(server, qname, case.qtype, truncates=case.truncates)
+    context = describe(reply)
+    assert reply.rcode() == case.rcode, context
+    assert bool(reply.flags & dns.flags.AA) == case.aa, context
+    try:
+        checked = check_signed_reply(reply, trusted)
+    except ProofError as error:
+        pytest.fail(f"{error}{context}")
+    assert (checked.kind, checked.wildcard) == (case.kind, case.wildcard), f"{checked.proofs}{context}"
+
+    plain = ask_dnssec(server, qname, case.qtype, want_dnssec=False, truncates=case.truncates)
+    check_unsigned_reply(plain)
+    assert plain.rcode() == reply.rcode(), describe(plain)
+    assert without_dnssec(plain) == without_dnssec(reply), describe(plain) + context
+
+
+# ---- the checker can fail ----------------------------------------------------
+
+BROKEN_SIGNATURES = {
+    # query (relative) -> the RRset whose signature dnssec_zones damaged
+    ("www", "A"): "www",
+    ("nothing", "A"): "mail",      # the NSEC of `mail` covers `nothing`
+    ("secure", "DS"): "secure",
+}
+
+
+@pytest.mark.parametrize("query", sorted(BROKEN_SIGNATURES), ids="-".join)
+def test_damaged_signature_is_caught(server, trusted, signed_zones, query):
+    broken = signed_zones["broken"]
+    relative, qtype = query
+    reply = ask_dnssec(server, qname_of(broken.origin, relative), qtype)
+    damaged = qname_of(broken.origin, BROKEN_SIGNATURES[query])
+    with pytest.raises(ProofError, match=f"{damaged}.*no RRSIG verifies"):
+        check_signed_reply(reply, trusted)
+
+
+def test_undamaged_data_of_the_broken_zone_validates(server, trusted, signed_zones):
+    """The same zone's other signatures are good: the failures above are the damage."""
+    reply = ask_dnssec(server, qname_of(signed_zones["broken"].origin, "www"), "AAAA")
+    assert check_signed_reply(reply, trusted).kind == ANSWER, describe(reply)
+
+
+def _without(reply: dns.message.Message, section: str, owner: dns.name.Name, rdtype: int) -> dns.message.Message:
+    """A copy of `reply` without one RRset and its RRSIGs."""
+    copy = dns.message.from_wire(reply.to_wire())
+    kept = [rrset for rrset in getattr(copy, section)
+            if not (rrset.name == owner and rdtype in (rrset.rdtype, rrset.covers))]
+    setattr(copy, section, kept)
+    return copy
+
+
+# Replies whose every denial record is needed: the proof fails without any one.
+TAMPER_CASES = ("nxdomain", "closest_encloser_without_wildcard", "nodata", "wildcard",
+                "wildcard_nodata", "ent", "referral_at_cut", "no_ds_at_unsigned_cut")
+
+
+@pytest.mark.parametrize("case_id", TAMPER_CASES)
+@pytest.mark.parametrize("variant", VARIANTS)
+def test_every_denial_record_is_needed(server, trusted, signed_zones, variant, case_id):
+    case = CASES[case_id]
+    reply = ask_dnssec(server, qname_of(signed_zones[variant].origin, case.qname), case.qtype)
+    check_signed_reply(reply, trusted)
+    proofs = [(rrset.name, rrset.rdtype) for rrset in reply.authority
+              if rrset.rdtype in (dns.rdatatype.NSEC, dns.rdatatype.NSEC3, dns.rdatatype.DS)]
+    assert proofs, describe(reply)
+    for owner, rdtype in proofs:
+        with pytest.raises(ProofError):
+            check_signed_reply(_without(reply, "authority", owner, rdtype), trusted)
+
+
+@pytest.mark.parametrize("variant", VARIANTS)
+def test_claims_that_do_not_match_the_proof_fail(server, trusted, signed_zones, variant):
+    """A NODATA proof passed off as NXDOMAIN, an NXDOMAIN proof as NODATA, and
+    an unsigned SOA in a negative answer are all refused."""
+    origin = signed_zones[variant].origin
+    nodata = ask_dnssec(server, qname_of(origin, "www"), "SRV")
+    nodata.set_rcode(NXDOMAIN)
+    with pytest.raises(ProofError):
+        check_signed_reply(nodata, trusted)
+    nxdomain = ask_dnssec(server, qname_of(origin, "nothing"), "A")
+    nxdomain.set_rcode(NOERROR)
+    with pytest.raises(ProofError):
+        check_signed_reply(nxdomain, trusted)
+    unsigned_soa = _without(ask_dnssec(server, qname_of(origin, "nothing"), "A"), "authority",
+                            dns.name.from_text(origin), dns.rdatatype.RRSIG)
+    with pytest.raises(ProofError, match="SOA has no RRSIG"):
+        check_signed_reply(unsigned_soa, trusted)
