@@ -4,7 +4,7 @@ RRSIG expiration (owner, covered type, UTC time) in the summary and in
 3.1.5) and NSEC3 iterations above 0 (RFC 9276 3.1).
 
 Zones come from dnssec_zones.py (signed for 30 days); the expired,
-expiring and many-iterations cases re-sign its source with its keys and
+expiring and many-iterations cases re-sign them (dnssec_resign.py) with
 other dnssec-signzone times or NSEC3 parameters.
 
 Binary: ZONECTL (see zoned_process.py). No network.
@@ -22,7 +22,8 @@ import dns.rdatatype
 import dns.zone
 import pytest
 
-from dnssec_zones import SIGNZONE, SignedZone, signed_zones  # noqa: F401 (pytest fixture)
+from dnssec_resign import resign
+from dnssec_zones import signed_zones  # noqa: F401 (pytest fixture)
 from zoned_process import ZONECTL
 
 RUN_TIMEOUT = 30.0
@@ -44,19 +45,6 @@ def check_zone_json(zone_origin: str, path: Path) -> dict:
     done = check_zone(zone_origin, path, "--json")
     assert done.returncode == 0, done.stdout + done.stderr
     return json.loads(done.stdout)
-
-
-def resign(zone: SignedZone, out: Path, *signzone_args: str) -> Path:
-    """Signs `zone`'s source again with its keys (dnssec_zones.py keeps both
-    beside the signed file) and other dnssec-signzone options. -P: the
-    post-signing check would refuse expired signatures, which is the point."""
-    workdir = zone.path.parent
-    source = workdir / f"{zone.origin}src"
-    done = subprocess.run([SIGNZONE, "-q", "-P", "-S", "-K", str(workdir), "-d", str(out.parent),
-                           "-o", zone.origin, "-N", "keep", *signzone_args, "-f", str(out),
-                           str(source)], capture_output=True, text=True, timeout=RUN_TIMEOUT)
-    assert done.returncode == 0, done.stdout + done.stderr
-    return out
 
 
 def signatures(path: Path, origin: str) -> list[tuple[str, str, int]]:
