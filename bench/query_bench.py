@@ -3,8 +3,11 @@
 
 Every server serves the same generated zone (gen_zone.py's mix, ~100k names,
 plus wildcards) with one worker, pinned with taskset to SERVER_CPU; dnsperf
-runs pinned to CLIENT_CPU. For each query mix (UDP hits, UDP mixed, TCP) and
-each round, every server gets two dnsperf runs:
+runs pinned to CLIENT_CPU. The signed mixes query that zone signed by
+dnssec-signzone with NSEC, or with NSEC3 (no extra iterations, no salt:
+RFC 9276), with the DO bit set (dnsperf -D); the signed files and their keys
+are cached in the --out directory. For each query mix (UDP hits, UDP mixed,
+TCP, and the signed ones) and each round, every server gets two dnsperf runs:
 
   saturation  no rate limit: the highest QPS dnsperf reaches, and the
               server's CPU time per answered query at that load;
@@ -33,6 +36,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from dataclasses import dataclass
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import gen_zone  # noqa: E402  (bench/gen_zone.py: the zone the other benchmarks use)
@@ -49,11 +53,36 @@ MIX_SEED = 20261130
 # Shares of the mixed file (hits, NXDOMAIN, referrals, wildcard answers).
 MIXED_SHARES = (("hit", 0.40), ("nxdomain", 0.20), ("referral", 0.20), ("wildcard", 0.20))
 HIT_TYPES = ("A", "AAAA", "MX", "TXT", "CNAME", "SRV")
-# Mixes: name -> (dnsperf transport, query file kind).
+
+# The zones mixes query: gen_zone's zone, and that zone signed; name ->
+# dnssec-signzone arguments for its denial of existence (None: unsigned).
+ZONE_VARIANTS = {
+    "unsigned": None,
+    "nsec": [],
+    "nsec3": ["-3", "-", "-H", "0"],  # RFC 9276 §3.1: no salt, no extra iterations
+}
+SIGN_ALGORITHM = "ECDSAP256SHA256"
+SIGNATURE_DAYS = 30     # dnssec-signzone -e: the signatures' validity
+RESIGN_AFTER_DAYS = 20  # a cached signed zone older than this is signed again
+SIGN_TIMEOUT = 3600.0
+DAY_SECONDS = 86400
+
+
+@dataclass(frozen=True)
+class Mix:
+    transport: str            # dnsperf -m
+    kind: str                 # query file kind: "hits" or "mixed"
+    zone: str = "unsigned"    # ZONE_VARIANTS key
+    dnssec_ok: bool = False   # dnsperf -D: the DO bit (RFC 3225) on every query
+
+
 MIXES = {
-    "udp-hits": ("udp", "hits"),
-    "udp-mixed": ("udp", "mixed"),
-    "tcp-hits": ("tcp", "hits"),
+    "udp-hits": Mix("udp", "hits"),
+    "udp-mixed": Mix("udp", "mixed"),
+    "tcp-hits": Mix("tcp", "hits"),
+    "udp-hits-nsec": Mix("udp", "hits", "nsec", dnssec_ok=True),
+    "udp-mixed-nsec": Mix("udp", "mixed", "nsec", dnssec_ok=True),
+    "udp-mixed-nsec3": Mix("udp", "mixed", "nsec3", dnssec_ok=True),
 }
 ALL_SERVERS = ("null", "knotd", "nsd", "zoned")
 
@@ -70,6 +99,47 @@ def make_zone(path, records, wildcards, origin):
         for k in range(wildcards):
             out.write(f"*.w{k} 300 IN A 192.0.2.{k % 250}\n")
     os.replace(tmp, path)
+
+
+def run_signer(argv, cwd):
+    r = subprocess.run(argv, cwd=cwd, capture_output=True, text=True, timeout=SIGN_TIMEOUT)
+    if r.returncode != 0:
+        raise RuntimeError(f"{' '.join(argv)} exited with {r.returncode}: {(r.stdout + r.stderr)[-400:]}")
+
+
+def signing_keys(out_dir, origin):
+    """The directory of the KSK and ZSK for `origin` (made on first use, then kept)."""
+    keys = os.path.join(out_dir, f"keys-{origin.rstrip('.')}")
+    os.makedirs(keys, exist_ok=True)
+    if not any(name.endswith(".private") for name in os.listdir(keys)):
+        for role in (["-f", "KSK"], []):
+            run_signer(["dnssec-keygen", "-q", "-a", SIGN_ALGORITHM, *role, "-K", keys, origin], keys)
+    return keys
+
+
+def signed_zone(zone, origin, variant, out_dir):
+    """The zone file to serve for ZONE_VARIANTS[variant]: `zone` itself, or
+    its signed copy beside it, signed again when missing, older than `zone`
+    or older than RESIGN_AFTER_DAYS (its signatures last SIGNATURE_DAYS)."""
+    denial = ZONE_VARIANTS[variant]
+    if denial is None:
+        return zone
+    path = f"{zone.removesuffix('.zone')}-{variant}.zone"
+    if os.path.exists(path):
+        age = time.time() - os.path.getmtime(path)
+        if age < RESIGN_AFTER_DAYS * DAY_SECONDS and os.path.getmtime(path) >= os.path.getmtime(zone):
+            return path
+    keys = signing_keys(out_dir, origin)
+    started = time.monotonic()
+    tmp = path + ".tmp"
+    # -S: the keys' DNSKEYs go into the zone, the KSK signs them and the ZSK
+    # the rest. -P: no verification pass (BIND signed it; it doubles the time).
+    run_signer(["dnssec-signzone", "-q", "-S", "-P", "-K", keys, "-d", keys, "-o", origin,
+                "-e", f"now+{SIGNATURE_DAYS * DAY_SECONDS}", *denial, "-f", tmp, zone], keys)
+    os.replace(tmp, path)
+    print(f"signed {zone} with {variant.upper()} in {time.monotonic() - started:.0f} s: {path}",
+          file=sys.stderr)
+    return path
 
 
 def zone_names(path, origin):
@@ -220,6 +290,17 @@ class Server:
             return False
         return r.returncode == 0 and (not self.needs_answer or r.stdout.strip() != "")
 
+    def signs_answers(self, origin):
+        """True when the SOA answer to a query with DO carries its RRSIG
+        (RFC 4035 §3.1.1): the server serves the signed zone as signed."""
+        try:
+            r = subprocess.run(["kdig", "@127.0.0.1", "-p", str(self.port), "+tcp", "+retry=0",
+                                "+time=1", "+dnssec", "SOA", origin],
+                               capture_output=True, text=True, timeout=5)
+        except subprocess.TimeoutExpired:
+            return False
+        return r.returncode == 0 and re.search(r"\sRRSIG\s+SOA\s", r.stdout) is not None
+
     def cpu(self):
         return cpu_seconds(self.proc.pid)
 
@@ -310,10 +391,15 @@ DNSPERF_FIELDS = {
 }
 
 
-def run_dnsperf(args, port, query_file, transport, qps_limit):
+def dnssec_flags(mix):
+    """dnsperf -D sets the DO bit (and EDNS) on every query of a signed mix."""
+    return ["-D"] if mix.dnssec_ok else []
+
+
+def run_dnsperf(args, port, query_file, mix, qps_limit):
     argv = ["taskset", "-c", str(args.client_cpu), "dnsperf", "-s", "127.0.0.1", "-p", str(port),
-            "-m", transport, "-d", query_file, "-l", str(args.seconds), "-c", str(args.clients),
-            "-q", str(args.outstanding), "-t", str(DNSPERF_TIMEOUT)]
+            "-m", mix.transport, "-d", query_file, "-l", str(args.seconds), "-c", str(args.clients),
+            "-q", str(args.outstanding), "-t", str(DNSPERF_TIMEOUT)] + dnssec_flags(mix)
     if qps_limit:
         argv += ["-Q", str(qps_limit)]
     r = subprocess.run(argv, capture_output=True, text=True, timeout=args.seconds + 60)
@@ -332,9 +418,9 @@ def run_dnsperf(args, port, query_file, transport, qps_limit):
     return result
 
 
-def measure(args, server, query_file, transport, qps_limit):
+def measure(args, server, query_file, mix, qps_limit):
     before = server.cpu()
-    r = run_dnsperf(args, server.port, query_file, transport, qps_limit)
+    r = run_dnsperf(args, server.port, query_file, mix, qps_limit)
     r["cpu_s"] = server.cpu() - before
     r["us_per_query"] = r["cpu_s"] / r["completed"] * 1e6 if r["completed"] else float("nan")
     return r
@@ -359,10 +445,10 @@ def callgrind_run(args, name, workdir, zone, port, replay):
     try:
         server.start(args.server_cpu, args.origin)
         if replay:
-            query_file, transport = replay
+            query_file, mix = replay
             argv = ["taskset", "-c", str(args.client_cpu), "dnsperf", "-s", "127.0.0.1",
-                    "-p", str(port), "-m", transport, "-d", query_file, "-n", "1", "-c", "1",
-                    "-Q", str(CALLGRIND_QPS), "-t", "10"]
+                    "-p", str(port), "-m", mix.transport, "-d", query_file, "-n", "1", "-c", "1",
+                    "-Q", str(CALLGRIND_QPS), "-t", "10"] + dnssec_flags(mix)
             r = subprocess.run(argv, capture_output=True, text=True, timeout=3600)
             m = DNSPERF_FIELDS["completed"].search(r.stdout + r.stderr)
             replayed = int(m.group(1)) if m else 0
@@ -380,18 +466,23 @@ def callgrind_run(args, name, workdir, zone, port, replay):
 
 
 def callgrind_replays(args, mixes):
-    """[(label, transport, query file kind)]: the mixes, and with
-    --callgrind-by-kind each kind of the mixed file alone over UDP."""
-    replays = [(mix, *MIXES[mix]) for mix in mixes]
+    """[(label, Mix)]: the mixes, and with --callgrind-by-kind each kind of
+    the mixed file alone over UDP (for each zone the mixes query)."""
+    replays = [(mix, MIXES[mix]) for mix in mixes]
     if args.callgrind_by_kind:
-        replays += [(f"udp-mixed/{label}", "udp", f"mixed-{label}") for label, _ in MIXED_SHARES]
+        for variant in dict.fromkeys(MIXES[mix].zone for mix in mixes):
+            suffix = "" if variant == "unsigned" else f"-{variant}"
+            replays += [(f"udp-mixed{suffix}/{label}",
+                         Mix("udp", f"mixed-{label}", variant, dnssec_ok=variant != "unsigned"))
+                        for label, _ in MIXED_SHARES]
     return replays
 
 
-def instructions_per_query(args, servers, replays, zone, query_files, workdir, next_port):
+def instructions_per_query(args, servers, replays, zones, query_files, workdir, next_port):
     """{(label, server): instructions/query}: a run that replays the first
-    --callgrind-queries queries once, minus a run that answers only the
-    readiness probe (start-up, zone load and shutdown cancel out)."""
+    --callgrind-queries queries once, minus a run of the same zone that
+    answers only the readiness probe (start-up, zone load and shutdown cancel
+    out). `zones`: ZONE_VARIANTS key -> zone file."""
     replay_files = {}
     for kind, path in query_files.items():
         replay_files[kind] = f"{path}.first{args.callgrind_queries}"
@@ -402,16 +493,19 @@ def instructions_per_query(args, servers, replays, zone, query_files, workdir, n
     for name in servers:
         port = next_port()
         try:
-            base, _ = callgrind_run(args, name, os.path.join(workdir, f"cg-{name}-base"), zone, port, None)
-            for mix, transport, kind in replays:
-                total, replayed = callgrind_run(args, name, os.path.join(workdir, f"cg-{name}-{mix}"),
-                                                zone, port, (replay_files[kind], transport))
+            base = {}
+            for variant in dict.fromkeys(mix.zone for _, mix in replays):
+                base[variant], _ = callgrind_run(args, name, os.path.join(workdir, f"cg-{name}-base-{variant}"),
+                                                 zones[variant], port, None)
+            for label, mix in replays:
+                total, replayed = callgrind_run(args, name, os.path.join(workdir, f"cg-{name}-{label}"),
+                                                zones[mix.zone], port, (replay_files[mix.kind], mix))
                 if replayed != args.callgrind_queries:
-                    print(f"callgrind {name} {mix}: {replayed} of {args.callgrind_queries} answered",
+                    print(f"callgrind {name} {label}: {replayed} of {args.callgrind_queries} answered",
                           file=sys.stderr)
                 if replayed:
-                    counts[(mix, name)] = (total - base) / replayed
-                    print(f"callgrind {mix:14} {name:6} {counts[(mix, name)]:10,.0f} instructions/query",
+                    counts[(label, name)] = (total - base[mix.zone]) / replayed
+                    print(f"callgrind {label:14} {name:6} {counts[(label, name)]:10,.0f} instructions/query",
                           file=sys.stderr)
         except (RuntimeError, subprocess.TimeoutExpired) as e:
             print(f"callgrind {name} failed: {e}", file=sys.stderr)
@@ -524,6 +618,11 @@ def target_lines(table):
 
 # --- main ----------------------------------------------------------------------
 
+def started_names(started):
+    """The names of the servers started, each once, in start order."""
+    return dict.fromkeys(s.name for s in started)
+
+
 def free_port():
     with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
         s.bind(("127.0.0.1", 0))
@@ -535,7 +634,8 @@ def main():
     p.add_argument("--null-server", required=True, help="the null_server binary")
     p.add_argument("--zoned", default="", help="the zoned binary (absent: zoned is skipped)")
     p.add_argument("--servers", default=",".join(ALL_SERVERS))
-    p.add_argument("--mixes", default=",".join(MIXES))
+    p.add_argument("--mixes", default=",".join(MIXES),
+                   help=f"comma-separated, of {', '.join(MIXES)} (the *-nsec* ones query the signed zone with DO)")
     p.add_argument("--records", type=int, default=148_000, help="gen_zone.py records (~100k names)")
     p.add_argument("--wildcards", type=int, default=1000)
     p.add_argument("--origin", default="bench.example.")
@@ -572,7 +672,8 @@ def main():
         skipped["zoned"] = f"no executable zoned binary ({args.zoned or 'none given'})"
         print(f"SKIPPING zoned: {skipped['zoned']}", file=sys.stderr)
         servers.remove("zoned")
-    for tool in ("dnsperf", "kdig", "taskset") + tuple(s for s in servers if s in ("knotd", "nsd")):
+    signers = ("dnssec-keygen", "dnssec-signzone") if any(MIXES[m].zone != "unsigned" for m in mixes) else ()
+    for tool in ("dnsperf", "kdig", "taskset") + signers + tuple(s for s in servers if s in ("knotd", "nsd")):
         if not shutil.which(tool) and not os.path.exists(f"/usr/sbin/{tool}"):
             sys.exit(f"query_bench: {tool} not found")
 
@@ -588,10 +689,14 @@ def main():
         query_files.update({f"{kind}-{label}": p for label, p in per_kind.items()})
     print(f"zone {zone}: {names[3]:,} owner names, {len(names[1]):,} delegations, "
           f"{len(names[2]):,} wildcards; mixed file shares {shares['mixed']}", file=sys.stderr)
-    fixed_qps = {m: args.fixed_qps_tcp if MIXES[m][0] == "tcp" else args.fixed_qps for m in mixes}
+    fixed_qps = {m: args.fixed_qps_tcp if MIXES[m].transport == "tcp" else args.fixed_qps for m in mixes}
+    variants = list(dict.fromkeys(MIXES[m].zone for m in mixes))
+    zones = {v: signed_zone(zone, args.origin, v, args.out) for v in variants}
 
     workdir = tempfile.mkdtemp(prefix="query-bench-")
-    started, results = [], {}
+    # instances[variant][server name]: the servers of each zone; the null
+    # server answers without a zone, so one instance serves every variant.
+    started, instances, results = [], {}, {}
     load_before = os.getloadavg()[0]
     ports = iter(range(args.base_port, 65536)) if args.base_port else None
 
@@ -601,29 +706,41 @@ def main():
     # Server directories (configs, logs, callgrind output) go away even on error.
     try:
         try:
-            for name in servers:
-                server = make_server(name, workdir, zone, next_port(), args)
-                started.append(server)  # stopped below even if start() is interrupted
-                try:
-                    server.start(args.server_cpu, args.origin)
-                except RuntimeError as e:
-                    server.stop()
-                    started.remove(server)
-                    skipped[name] = str(e)
-                    print(f"SKIPPING {name}: {e}", file=sys.stderr)
+            for variant in variants:
+                instances[variant] = {}
+                for name in servers:
+                    if name == "null" and "null" in started_names(started):
+                        instances[variant][name] = next(s for s in started if s.name == "null")
+                        continue
+                    variant_dir = os.path.join(workdir, variant)
+                    os.makedirs(variant_dir, exist_ok=True)
+                    server = make_server(name, variant_dir, zones[variant], next_port(), args)
+                    started.append(server)  # stopped below even if start() is interrupted
+                    try:
+                        server.start(args.server_cpu, args.origin)
+                        if variant != "unsigned" and name != "null" and not server.signs_answers(args.origin):
+                            raise RuntimeError("no RRSIG beside the SOA in its answer to a query with DO")
+                    except RuntimeError as e:
+                        server.stop()
+                        started.remove(server)
+                        label = name if variant == "unsigned" else f"{name} ({variant} zone)"
+                        skipped[label] = str(e)
+                        print(f"SKIPPING {label}: {e}", file=sys.stderr)
+                        continue
+                    instances[variant][name] = server
             if not started:
                 sys.exit("query_bench: no server started")
             for rnd_index in range(args.rounds):
                 # Rotate the order so no server always runs first (or last) in a round.
-                order = started[rnd_index % len(started):] + started[:rnd_index % len(started)]
+                order = servers[rnd_index % len(servers):] + servers[:rnd_index % len(servers)]
                 for mix in mixes:
-                    transport, kind = MIXES[mix]
-                    for server in order:
-                        sat = measure(args, server, query_files[kind], transport, 0)
-                        fix = measure(args, server, query_files[kind], transport, fixed_qps[mix])
+                    spec = MIXES[mix]
+                    for server in (instances[spec.zone][n] for n in order if n in instances[spec.zone]):
+                        sat = measure(args, server, query_files[spec.kind], spec, 0)
+                        fix = measure(args, server, query_files[spec.kind], spec, fixed_qps[mix])
                         results.setdefault(mix, {}).setdefault(server.name, []).append(
                             {"saturation": sat, "fixed": fix})
-                        print(f"round {rnd_index + 1} {mix:9} {server.name:6} "
+                        print(f"round {rnd_index + 1} {mix:15} {server.name:6} "
                               f"sat {sat['qps']:9,.0f} qps lost {sat['lost']:.0f} {sat['us_per_query']:6.2f} us/q | "
                               f"-Q {fixed_qps[mix]}: {fix['qps']:9,.0f} qps lost {fix['lost']:.0f} "
                               f"{fix['us_per_query']:6.2f} us/q", file=sys.stderr)
@@ -633,15 +750,15 @@ def main():
         finally:
             for server in started:
                 server.stop()
-        measured = [s.name for s in started]
+        measured = list(started_names(started))
         instructions = {}
         if args.callgrind_queries:
             replays = callgrind_replays(args, mixes)
-            instructions = instructions_per_query(args, measured, replays, zone, query_files, workdir, next_port)
+            instructions = instructions_per_query(args, measured, replays, zones, query_files, workdir, next_port)
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
 
-    names_order = [s for s in ALL_SERVERS if s in results.get(mixes[0], {})]
+    names_order = [s for s in ALL_SERVERS if any(s in results.get(m, {}) for m in mixes)]
     table = summarize(results, names_order, mixes)
     with open(os.path.join(args.out, "query-bench-results.json"), "w") as f:
         json.dump({"args": vars(args), "skipped": skipped, "runs": results,
@@ -657,7 +774,7 @@ def main():
     if instructions:
         print(f"User-space instructions per query (callgrind, {args.callgrind_queries:,} queries "
               f"replayed once at {CALLGRIND_QPS} qps, minus a run without them):\n")
-        print(instructions_markdown(instructions, measured, [label for label, _, _ in replays]))
+        print(instructions_markdown(instructions, measured, [label for label, _ in replays]))
         print()
     for line in target_lines(table):
         print(line)

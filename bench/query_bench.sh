@@ -5,7 +5,9 @@
 #   bench/query_bench.sh                       # 3 rounds x 10 s per run
 #   ROUNDS=1 RUN_SECONDS=3 bench/query_bench.sh   # quick look
 #   BUILD=build/mine SERVERS=null,knotd,zoned bench/query_bench.sh --fixed-qps 30000
-# Extra arguments go to query_bench.py (see its --help).
+#   bench/query_bench.sh --mixes udp-mixed-nsec,udp-mixed-nsec3   # signed zones, DO set
+# Extra arguments go to query_bench.py (see its --help). The signed mixes
+# sign the zone with dnssec-signzone once and cache it in bench/out.
 # BUILD (default build/bench) is configured here as a Release build with the
 # bench programs (ZONED_BENCH=ON) and zoned and null_server are built in it.
 set -eu
