@@ -157,6 +157,7 @@ class Checked:
     kind: str
     final_name: dns.name.Name
     wildcard: bool = False          # a wildcard answered (expansion or wildcard NODATA)
+    signed_delegation: bool = False  # a referral with the child's DS
     proofs: list[str] = field(default_factory=list)  # one line per proof, for messages
 
 
@@ -527,6 +528,7 @@ def check_signed_reply(reply: dns.message.Message, zones: TrustedZones, *,
     if referral is not None:
         checked.kind = "referral"
         if any(rrset.rdtype == DS and rrset.name == referral for rrset in reply.authority):
+            checked.signed_delegation = True
             checked.proofs.append(f"DS at {_name(referral)}")
         else:
             checked.proofs += denial.insecure_delegation(referral)

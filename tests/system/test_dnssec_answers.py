@@ -43,6 +43,7 @@ class Case:
     rcode: int = NOERROR
     truncates: bool = False  # too big for 1232 octets over UDP
     aa: bool = True          # clear for a referral, set when a CNAME leads to one
+    signed_delegation: bool = False  # a referral carrying the child's DS
     knotd_nsec_bug: str = ""  # knotd 3.2 answers this wrongly under NSEC: how (skipped for it)
 
 
@@ -97,6 +98,9 @@ CASES = {
     "no_ds_at_unsigned_cut": Case("sub", "DS", NODATA),
     # The signed child `secure`: DS from the parent, the rest from the child.
     "ds_at_signed_cut": Case("secure", "DS", ANSWER),
+    # The signed child `remote` is not served: a referral with its DS (RFC 4035 3.1.4).
+    "referral_to_signed_child": Case("www.remote", "A", REFERRAL, aa=False, signed_delegation=True),
+    "ds_at_unserved_signed_cut": Case("remote", "DS", ANSWER),
     "child_apex_soa": Case("secure", "SOA", ANSWER),
     "child_apex_ns": Case("secure", "NS", ANSWER),
     "child_dnskey": Case("secure", "DNSKEY", ANSWER),
@@ -172,7 +176,8 @@ def test_dnssec_answer(server, trusted, signed_zones, variant, case_id):
         checked = check_signed_reply(reply, trusted)
     except ProofError as error:
         pytest.fail(f"{error}{context}")
-    assert (checked.kind, checked.wildcard) == (case.kind, case.wildcard), f"{checked.proofs}{context}"
+    assert (checked.kind, checked.wildcard, checked.signed_delegation) == \
+        (case.kind, case.wildcard, case.signed_delegation), f"{checked.proofs}{context}"
 
     plain = ask_dnssec(server, qname, case.qtype, want_dnssec=False, truncates=case.truncates)
     check_unsigned_reply(plain)
@@ -217,7 +222,8 @@ def _without(reply: dns.message.Message, section: str, owner: dns.name.Name, rdt
 
 # Replies whose every denial record is needed: the proof fails without any one.
 TAMPER_CASES = ("nxdomain", "closest_encloser_without_wildcard", "nodata", "wildcard",
-                "wildcard_nodata", "ent", "referral_at_cut", "no_ds_at_unsigned_cut")
+                "wildcard_nodata", "ent", "referral_at_cut", "referral_to_signed_child",
+                "no_ds_at_unsigned_cut")
 
 
 @pytest.mark.parametrize("case_id", TAMPER_CASES)
