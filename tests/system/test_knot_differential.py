@@ -10,6 +10,16 @@ mixed-case spelling of each) times several types, each sent over UDP with
 EDNS (1232-octet buffer, DO clear) and without EDNS; the big.test names with
 large answers also over TCP.
 
+Signed zones (dnssec_zones.py: the NSEC, NSEC3 and NSEC3 opt-out variants
+with their signed children) get the same queries, plus the DNSSEC types,
+over UDP with EDNS and DO set (and again over TCP when either answer is
+truncated); the NSEC variant also without DO (no DNSSEC records unless
+asked for, RFC 4035 3.1); NSEC3 owner names are asked about too (RFC 5155
+7.2.8). RRSIGs are
+compared by owner, TTL, type covered, signer, labels and original TTL, not
+by signature bytes. The "broken" variant is left out: it differs from
+"nsec" only in signature bytes.
+
 Every difference is either a zoned bug (the test fails) or listed in
 ALLOWED_DIFFERENCES with the RFC reason the two answers are both right.
 """
@@ -17,15 +27,35 @@ import re
 from dataclasses import dataclass
 
 import dns.flags
+import dns.message
 import dns.name
+import dns.rdataclass
+import dns.rdatatype
 import dns.zone
 import pytest
 
-from server_under_test import SUBJECT, describe, query, section, send, served_zones, start_server
+import dnssec_zones
+from dnssec_zones import served_zone_files, signed_zones  # noqa: F401 (signed_zones: pytest fixture)
+from server_under_test import (SUBJECT, describe, query, rrset_key, section, send, served_zones,
+                               start_server)
 
 SUBJECT_PORT = 20620
 KNOTD_PORT = 20621
+SIGNED_SUBJECT_PORT = 21110
+SIGNED_KNOTD_PORT = 21111
 QTYPES = ("A", "AAAA", "NS", "MX", "TXT", "CNAME", "DNAME", "DS", "SOA", "ANY")
+# Asked at every name of the signed zones; at the apexes, the apex-only
+# DNSSEC types as well (elsewhere they are a NODATA like any missing type).
+SIGNED_QTYPES = QTYPES + ("RRSIG", "NSEC")
+APEX_QTYPES = SIGNED_QTYPES + ("DNSKEY", "NSEC3PARAM", "NSEC3")
+SIGNED_DERIVED_QTYPES = ("A", "DS")
+COMPARED_VARIANTS = ("nsec", "nsec3", "nsec3-optout")
+# Without DO no DNSSEC record is added whatever the denial method, so one
+# variant is asked without DO (the NSEC3 owners of every variant are too).
+WITHOUT_DO_VARIANT = "nsec"
+# NSEC3 owner names asked about in each NSEC3 zone (RFC 5155 7.2.8).
+NSEC3_OWNERS_ASKED = 3
+NSEC3_OWNER_QTYPES = ("A", "NSEC3", "ANY")
 DERIVED_QTYPES = ("A", "TXT", "DS")
 COMPARED_FLAGS = {"AA": dns.flags.AA, "TC": dns.flags.TC, "RD": dns.flags.RD, "RA": dns.flags.RA,
                   "AD": dns.flags.AD, "CD": dns.flags.CD}
@@ -99,6 +129,13 @@ def mixed_case(name: dns.name.Name) -> str:
     return "".join(c.upper() if i % 2 else c.lower() for i, c in enumerate(text))
 
 
+def derived_names(name: dns.name.Name) -> list[str]:
+    """A name that does not exist below `name`, one two labels below, and
+    `name` in mixed case."""
+    return [dns.name.from_text("zz-none", name).to_text(), dns.name.from_text("a.b", name).to_text(),
+            mixed_case(name)]
+
+
 def differential_queries() -> list[tuple[str, tuple[str, ...], bool]]:
     """(qname, qtypes, also over TCP) for every name asked about."""
     groups = []
@@ -107,17 +144,49 @@ def differential_queries() -> list[tuple[str, tuple[str, ...], bool]]:
             if LIKE_ANOTHER_NAME.fullmatch(name.to_text()):
                 continue
             groups.append((name.to_text(), QTYPES, name.to_text() in TCP_NAMES))
-            derived = [dns.name.from_text("zz-none", name).to_text(),
-                       dns.name.from_text("a.b", name).to_text(), mixed_case(name)]
-            groups += [(d, DERIVED_QTYPES, False) for d in derived]
+            groups += [(d, DERIVED_QTYPES, False) for d in derived_names(name)]
     groups += [(qname, ("A", "SOA"), False) for qname in ("example.org.", "test.", ".", "parent.test.zz.")]
     groups.append((".".join(["a" * 63] * 3 + ["b" * 43]) + ".dname.lookup.test.", ("A", "TXT"), False))
     return groups
 
 
+def signed_differential_queries() -> list[tuple[str, tuple[str, ...], bool]]:
+    """(qname, qtypes, also without DO) for the signed zones of
+    COMPARED_VARIANTS, taken from their sources (known before signing; the
+    NSEC3 owners signing adds are asked about in
+    test_same_answers_at_nsec3_owners)."""
+    groups: dict[str, tuple[tuple[str, ...], bool]] = {}
+    for variant in COMPARED_VARIANTS:
+        origin = f"{dnssec_zones.VARIANTS[variant].label}.{dnssec_zones.SUFFIX}"
+        child = f"{dnssec_zones.CHILD_LABEL}.{origin}"
+        without_do = variant == WITHOUT_DO_VARIANT
+        for zone_origin, source in ((origin, dnssec_zones.PARENT_SOURCE), (child, dnssec_zones.CHILD_SOURCE)):
+            apex = dns.name.from_text(zone_origin)
+            for name in zone_names(zone_origin, source):
+                groups[name.to_text()] = (APEX_QTYPES if name == apex else SIGNED_QTYPES, without_do)
+                for derived in derived_names(name):
+                    groups.setdefault(derived, (SIGNED_DERIVED_QTYPES, without_do))
+    return [(qname, qtypes, without_do) for qname, (qtypes, without_do) in groups.items()]
+
+
 # ---- comparing -------------------------------------------------------------------
 
-def differences(got, expected) -> dict[str, str]:
+def signed_section(rrsets) -> set:
+    """section(), but an RRSIG RRset compared by what its signatures say
+    (type covered, signer, labels, original TTL), not by their bytes."""
+    keys = set()
+    for rrset in rrsets:
+        if rrset.rdtype != dns.rdatatype.RRSIG:
+            keys.add(rrset_key(rrset.name, rrset.rdclass, rrset.rdtype, rrset.ttl, rrset))
+            continue
+        signatures = frozenset((dns.rdatatype.to_text(sig.type_covered), sig.signer.to_text().lower(),
+                                sig.labels, sig.original_ttl) for sig in rrset)
+        keys.add((rrset.name.to_text().lower(), dns.rdataclass.to_text(rrset.rdclass), "RRSIG",
+                  rrset.ttl, signatures))
+    return keys
+
+
+def differences(got, expected, section_of=section) -> dict[str, str]:
     """aspect -> description, for every aspect in which two replies differ."""
     found = {}
     if got.rcode() != expected.rcode():
@@ -127,19 +196,50 @@ def differences(got, expected) -> dict[str, str]:
             found[flag_name] = f"{flag_name} {bool(got.flags & bit)} != knotd {bool(expected.flags & bit)}"
     if got.edns != expected.edns:
         found["edns"] = f"EDNS version {got.edns} != knotd {expected.edns}"
+    # RFC 3225 3: the DO bit of the query is copied into the response.
+    if bool(got.ednsflags & dns.flags.DO) != bool(expected.ednsflags & dns.flags.DO):
+        found["DO"] = f"DO {bool(got.ednsflags & dns.flags.DO)} != knotd {bool(expected.ednsflags & dns.flags.DO)}"
     for name in ("answer", "authority", "additional"):
-        ours, theirs = section(getattr(got, name)), section(getattr(expected, name))
+        ours, theirs = section_of(getattr(got, name)), section_of(getattr(expected, name))
         if ours != theirs:
             found[name] = (f"{name}: only {SUBJECT}: {sorted(ours - theirs)}; "
                            f"only knotd: {sorted(theirs - ours)}")
     return found
 
 
-@pytest.fixture(scope="module")
-def servers(tmp_path_factory):
-    subject = start_server(tmp_path_factory.mktemp("subject"), SUBJECT_PORT, cookies=False)
+@dataclass
+class Exchange:
+    """One query sent to both servers: their replies, and the report of the
+    differences ALLOWED_DIFFERENCES does not explain (empty when none)."""
+    got: dns.message.Message
+    expected: dns.message.Message
+    report: str
+
+    def truncated(self) -> bool:
+        return bool((self.got.flags | self.expected.flags) & dns.flags.TC)
+
+
+def exchange(servers, qname: str, qtype: str, label: str, message, *, tcp: bool = False,
+             section_of=section) -> Exchange:
+    subject, knot = servers
+    got = send(subject, message, tcp=tcp)
+    expected = send(knot, message, tcp=tcp)
+    unexplained = {aspect: text for aspect, text in differences(got, expected, section_of).items()
+                   if not any(allowed.covers(qname, qtype, aspect) for allowed in ALLOWED_DIFFERENCES)}
+    report = ""
+    if unexplained:
+        report = (f"{qname} {qtype} [{label}] " + "; ".join(unexplained.values())
+                  + describe(got) + "\n--- knotd ---\n" + expected.to_text())
+    return Exchange(got, expected, report)
+
+
+def both_servers(tmp_path_factory, subject_port: int, knotd_port: int, zones=None):
+    """Starts the subject and knotd serving `zones` (default: tests/data/server/);
+    yields both, then stops them (the subject must exit cleanly)."""
+    subject = start_server(tmp_path_factory.mktemp("subject"), subject_port, cookies=False, zones=zones)
     try:
-        knot = start_server(tmp_path_factory.mktemp("knotd"), KNOTD_PORT, subject="knotd", cookies=False)
+        knot = start_server(tmp_path_factory.mktemp("knotd"), knotd_port, subject="knotd", cookies=False,
+                            zones=zones)
     except BaseException:
         subject.stop()
         raise
@@ -148,29 +248,77 @@ def servers(tmp_path_factory):
     subject.stop_cleanly()
 
 
+@pytest.fixture(scope="module")
+def servers(tmp_path_factory):
+    yield from both_servers(tmp_path_factory, SUBJECT_PORT, KNOTD_PORT)
+
+
+@pytest.fixture(scope="module")
+def signed_servers(signed_zones, tmp_path_factory):  # noqa: F811 (the imported fixture)
+    zones = served_zone_files({variant: signed_zones[variant] for variant in COMPARED_VARIANTS})
+    yield from both_servers(tmp_path_factory, SIGNED_SUBJECT_PORT, SIGNED_KNOTD_PORT, zones)
+
+
 QUERIES = differential_queries()
+SIGNED_QUERIES = signed_differential_queries()
 
 
 def test_query_set_is_large():
     """The issue asks for a few hundred queries over every case."""
     assert sum(len(qtypes) for _, qtypes, _ in QUERIES) >= 300
+    assert sum(len(qtypes) for _, qtypes, _ in SIGNED_QUERIES) >= 300
 
 
 @pytest.mark.parametrize("qname, qtypes, tcp", [pytest.param(*q, id=q[0]) for q in QUERIES])
 def test_same_answers_as_knotd(servers, qname, qtypes, tcp):
     """All of `qtypes` at `qname`, with and without EDNS (and over TCP)."""
-    subject, knot = servers
     report = []
     for qtype in qtypes:
         variants = [("udp+edns", query(qname, qtype), False), ("udp", query(qname, qtype, edns=None), False)]
         if tcp:
             variants.append(("tcp+edns", query(qname, qtype), True))
-        for label, message, over_tcp in variants:
-            got = send(subject, message, tcp=over_tcp)
-            expected = send(knot, message, tcp=over_tcp)
-            unexplained = {aspect: text for aspect, text in differences(got, expected).items()
-                           if not any(allowed.covers(qname, qtype, aspect) for allowed in ALLOWED_DIFFERENCES)}
-            if unexplained:
-                report.append(f"{qname} {qtype} [{label}] " + "; ".join(unexplained.values())
-                              + describe(got) + "\n--- knotd ---\n" + expected.to_text())
+        report += [exchange(servers, qname, qtype, label, message, tcp=over_tcp).report
+                   for label, message, over_tcp in variants]
+    report = [text for text in report if text]
+    assert not report, "\n\n".join(report)
+
+
+def signed_report(servers, qname: str, qtypes, without_do: bool) -> list[str]:
+    """Every unexplained difference for `qtypes` at `qname` in the signed
+    zones: with DO over UDP (again over TCP when truncated), and without DO
+    when asked."""
+    report = []
+    for qtype in qtypes:
+        with_do = exchange(servers, qname, qtype, "udp+edns+do", query(qname, qtype, want_dnssec=True),
+                           section_of=signed_section)
+        exchanges = [with_do]
+        if without_do:
+            exchanges.append(exchange(servers, qname, qtype, "udp+edns", query(qname, qtype),
+                                      section_of=signed_section))
+        if with_do.truncated():
+            exchanges.append(exchange(servers, qname, qtype, "tcp+edns+do",
+                                      query(qname, qtype, want_dnssec=True), tcp=True,
+                                      section_of=signed_section))
+        report += [done.report for done in exchanges if done.report]
+    return report
+
+
+@pytest.mark.parametrize("qname, qtypes, without_do", [pytest.param(*q, id=q[0]) for q in SIGNED_QUERIES])
+def test_same_signed_answers_as_knotd(signed_servers, qname, qtypes, without_do):
+    report = signed_report(signed_servers, qname, qtypes, without_do)
+    assert not report, "\n\n".join(report)
+
+
+@pytest.mark.parametrize("variant", [v for v in COMPARED_VARIANTS if dnssec_zones.VARIANTS[v].denial == "nsec3"])
+def test_same_answers_at_nsec3_owners(signed_servers, signed_zones, variant):  # noqa: F811
+    """The first NSEC3 owner names of the zone (RFC 5155 7.2.8: a name that
+    owns only an NSEC3 does not exist as far as queries go)."""
+    zone = signed_zones[variant]
+    loaded = dns.zone.from_file(str(zone.path), zone.origin, relativize=False)
+    owners = sorted(name.to_text() for name, node in loaded.nodes.items()
+                    if node.get_rdataset(dns.rdataclass.IN, dns.rdatatype.NSEC3) is not None)
+    assert owners, f"{zone.origin}: no NSEC3 records"
+    report = []
+    for owner in owners[:NSEC3_OWNERS_ASKED]:
+        report += signed_report(signed_servers, owner, NSEC3_OWNER_QTYPES, without_do=True)
     assert not report, "\n\n".join(report)
