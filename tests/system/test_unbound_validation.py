@@ -6,10 +6,10 @@ verdict the signatures and denial proofs call for:
 - secure (AD set) for existing names, NXDOMAIN, NODATA (at a name, at an
   empty non-terminal, at a wildcard), wildcard answers, CNAME and DNAME
   chains, a truncated answer retried over TCP, and names in the signed child
-  `secure.<origin>` (its DS from the parent, served by the same server);
-- insecure (answer, no AD) below the unsigned delegation `sub` (an unsigned
-  zone served too), and for the denials RFC 5155 leaves unauthenticated
-  under NSEC3 opt-out;
+  `secure.<origin>` (its DS from the parent, served by the same server),
+  and the absence of a DS at the unsigned delegation `sub`;
+- insecure (answer, no AD) below `sub` (an unsigned zone served too), and
+  for the denials RFC 5155 leaves unauthenticated under NSEC3 opt-out;
 - bogus (SERVFAIL) where the "broken" variant's signatures are damaged,
   while its undamaged names still validate.
 
@@ -52,6 +52,7 @@ $TTL 1800
 @       NS    ns.sibling.{parent}
 ns      A     192.0.2.53
 www     A     192.0.2.80
+host    A     192.0.2.81
 """
 
 NOERROR, NXDOMAIN, SERVFAIL = "NOERROR", "NXDOMAIN", "SERVFAIL"
@@ -62,8 +63,10 @@ class Case:
     """`name` (relative to the variant's origin) and `qtype` resolved through
     unbound must give `rcode`, AD exactly when `secure`, and an answer whose
     RRsets of `qtype` hold exactly `answer` (rdata texts, "{origin}" standing
-    for the origin; empty: none; None: some, unchecked). `covers_next_closer`: the proof rests on a
-    denial record covering the next closer name (NXDOMAIN, wildcard)."""
+    for the origin; empty: none; None: some, unchecked).
+    `covers_next_closer`: the proof rests on a denial record covering the
+    next closer name (NXDOMAIN, wildcard; no DS at an unsigned delegation
+    that has no NSEC3 of its own)."""
     label: str
     name: str
     qtype: str
@@ -105,7 +108,9 @@ SECURE_CASES = [
     Case("signed child: DS at the parent", "secure", "DS", NOERROR, True, CHILD_DS),
     Case("signed child: existing name", "www.secure", "A", NOERROR, True, answer("192.0.2.70")),
     Case("signed child: NXDOMAIN", "nothing.secure", "A", NXDOMAIN, True, covers_next_closer=True),
+    Case("unsigned child: no DS (denied at the parent)", "sub", "DS", NOERROR, True, covers_next_closer=True),
     Case("unsigned child: insecure answer", "www.sub", "A", NOERROR, False, answer("192.0.2.80")),
+    Case("CNAME into the unsigned child: insecure", "to-sub", "A", NOERROR, False, answer("192.0.2.81")),
 ]
 
 BROKEN_CASES = [
