@@ -199,6 +199,7 @@ LookupResult lookup(const ZoneVersion& version, const dns::Name& qname,
     wbuf[wlen++] = 0;
     const Key wkey(wbuf.data(), wlen);
     const auto nb = version.neighbours(wkey);
+    r.wildcard_previous = previous_in_chain(version, nb.at_or_before);
     if (nb.at_or_before != nullptr && same_key(nb.at_or_before->key, wkey)) {
       r.wildcard = nb.at_or_before;
       answer_from(*nb.at_or_before, qtype, true, r);

@@ -54,6 +54,10 @@ struct LookupResult {
   // non-terminal, wildcard kinds): the last node before qname in canonical
   // order that an NSEC chain would hold (occluded nodes are skipped).
   const Node* previous = nullptr;
+  // NxDomain and the wildcard kinds: the same for *.<closest encloser>, at or
+  // before it (the node whose NSEC proves there is no wildcard, or the
+  // wildcard itself).
+  const Node* wildcard_previous = nullptr;
 };
 
 [[nodiscard]] LookupResult lookup(const ZoneVersion& version, const dns::Name& qname,

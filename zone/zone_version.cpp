@@ -5,6 +5,7 @@
 #include <cassert>
 #include <cstring>
 
+#include "zone/nsec3.hpp"
 #include "zone/record_list.hpp"
 
 namespace zoned::zone {
@@ -296,6 +297,7 @@ void ZoneVersion::index_pages() {
     node_count_ += page->nodes.size();
   }
   apex_ = {};
+  nsec3_chain_.reset();
   serial_ = 0;
   negative_soa_ = {};
   negative_soa_data_.clear();
@@ -330,6 +332,7 @@ void ZoneVersion::index_pages() {
       negative_soa_.rrsigs = soa->rrsigs;
     }
   }
+  nsec3_chain_ = Nsec3Chain::build(*this);
 }
 
 const Node& ZoneVersion::apex() const noexcept { return pages_[apex_.page]->nodes[apex_.index]; }

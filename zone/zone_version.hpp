@@ -27,6 +27,7 @@
 namespace zoned::zone {
 
 class RecordList;
+class Nsec3Chain;
 
 // RRset::count is 16 bits: check_zone() and apply_diff() refuse larger sets.
 inline constexpr std::size_t kMaxRRsetRecords = 65535;
@@ -90,6 +91,8 @@ class ZoneVersion {
   [[nodiscard]] const RRset& negative_soa() const noexcept { return negative_soa_; }
   [[nodiscard]] std::size_t node_count() const noexcept { return node_count_; }
   [[nodiscard]] std::size_t record_count() const noexcept { return record_count_; }
+  // The NSEC3 chain (zone/nsec3.hpp), or null when the zone has none.
+  [[nodiscard]] const Nsec3Chain* nsec3_chain() const noexcept { return nsec3_chain_.get(); }
 
   // Position of a node in canonical order (stable only within this version).
   struct Position {
@@ -159,8 +162,8 @@ class ZoneVersion {
   };
   // How many pages have a first key <= key (the page for key is the last of them).
   [[nodiscard]] std::size_t pages_starting_at_or_before(std::span<const std::uint8_t> key) const noexcept;
-  // After pages_ is final: page index, counts, apex position, serial and the
-  // negative-answer SOA.
+  // After pages_ is final: page index, counts, apex position, serial, the
+  // negative-answer SOA and the NSEC3 chain.
   void index_pages();
 
   dns::Name origin_;
@@ -172,6 +175,7 @@ class ZoneVersion {
   std::size_t node_count_ = 0;
   std::size_t record_count_ = 0;
   Position apex_;
+  std::shared_ptr<const Nsec3Chain> nsec3_chain_;
 };
 
 }  // namespace zoned::zone
