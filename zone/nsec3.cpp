@@ -58,16 +58,17 @@ std::optional<Nsec3Params> apex_params(const Node& apex) noexcept {
   return found;
 }
 
-// The hash named by `owner` when it is <base32hex hash>.<origin>.
-std::optional<Nsec3Hash> owner_hash(std::span<const std::uint8_t> owner,
-                                    std::span<const std::uint8_t> origin) {
+// The hash named by `owner` when it is <base32hex hash>.<origin>; `scratch`
+// is reused across calls.
+std::optional<Nsec3Hash> owner_hash(std::span<const std::uint8_t> owner, std::span<const std::uint8_t> origin,
+                                    std::vector<std::uint8_t>& scratch) {
   if (owner.size() != 1 + kHashLabelLength + origin.size() || owner[0] != kHashLabelLength) return std::nullopt;
   if (!std::ranges::equal(owner.subspan(1 + kHashLabelLength), origin)) return std::nullopt;
   const std::string_view label(reinterpret_cast<const char*>(owner.data() + 1), kHashLabelLength);
-  std::vector<std::uint8_t> bytes;
-  if (!dns::base32hex_decode(label, bytes) || bytes.size() != kNsec3HashLength) return std::nullopt;
+  scratch.clear();
+  if (!dns::base32hex_decode(label, scratch) || scratch.size() != kNsec3HashLength) return std::nullopt;
   Nsec3Hash hash;
-  std::ranges::copy(bytes, hash.begin());
+  std::ranges::copy(scratch, hash.begin());
   return hash;
 }
 
@@ -101,10 +102,11 @@ std::unique_ptr<const Nsec3Chain> Nsec3Chain::build(const ZoneVersion& version) 
 
   auto chain = std::make_unique<Nsec3Chain>();
   chain->params_ = *params;
+  std::vector<std::uint8_t> scratch;
   version.for_each_node([&](const Node& node) {
     const RRset* set = node.find(dns::RRType::NSEC3);
     if (set == nullptr) return;
-    const auto hash = owner_hash(node.owner, origin);
+    const auto hash = owner_hash(node.owner, origin, scratch);
     if (!hash) return;
     // An owner may hold NSEC3 records of several chains (RFC 5155 §7.3);
     // this chain is the one with the NSEC3PARAM's parameters.

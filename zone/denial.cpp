@@ -1,0 +1,182 @@
+// Selection of NSEC / NSEC3 denial records (denial.hpp).
+#include "zone/denial.hpp"
+
+#include <algorithm>
+#include <cstring>
+
+#include "zone/nsec3.hpp"
+
+namespace zoned::zone {
+
+namespace {
+
+using Kind = LookupResult::Kind;
+using Wire = std::span<const std::uint8_t>;
+
+void add_nsec(const Node* node, DenialProof& out) noexcept {
+  if (node != nullptr) out.add(node, node->find(dns::RRType::NSEC));
+}
+
+// RFC 4035 §3.1.3: NSEC proofs. Each name without a node of its own is
+// proven by the NSEC of the node before it, which lookup() reports.
+void add_nsec_denial(const LookupResult& step, DenialProof& out) noexcept {
+  switch (step.kind) {
+    case Kind::NxDomain:  // §3.1.3.2: qname and the wildcard do not exist
+      add_nsec(step.previous, out);
+      add_nsec(step.wildcard_previous, out);
+      break;
+    case Kind::NoData:  // §3.1.3.1 (an empty non-terminal: the NSEC before it)
+      add_nsec(step.node != nullptr ? step.node : step.previous, out);
+      break;
+    case Kind::WildcardAnswer:
+    case Kind::WildcardCname:  // §3.1.3.3: no closer match
+      add_nsec(step.previous, out);
+      break;
+    case Kind::WildcardNoData:  // §3.1.3.4: no closer match, no type at the wildcard
+      add_nsec(step.previous, out);
+      add_nsec(step.wildcard != nullptr ? step.wildcard : step.wildcard_previous, out);
+      break;
+    case Kind::Referral:  // §3.1.4: an unsigned delegation proves it has no DS
+      if (step.cut != nullptr && step.cut->find(dns::RRType::DS) == nullptr) add_nsec(step.cut, out);
+      break;
+    default:
+      break;
+  }
+}
+
+// RFC 5155 §7.2 proofs about one name (qname, or the cut of a referral) and
+// its ancestors, each hashed at most once.
+class Nsec3Prover {
+ public:
+  Nsec3Prover(const Nsec3Chain& chain, Wire name, DenialProof& out) noexcept
+      : chain_(chain), name_(name), out_(out) {
+    for (std::size_t p = 0; p < name.size() && name[p] != 0 && labels_ < dns::Name::kMaxLabels;
+         p += name[p] + 1u)
+      offsets_[labels_++] = static_cast<std::uint8_t>(p);
+    offsets_[labels_] = static_cast<std::uint8_t>(std::min<std::size_t>(name.size() - 1, 0xff));
+  }
+
+  [[nodiscard]] std::size_t labels() const noexcept { return labels_; }
+
+  // The NSEC3 whose owner hash is that of the ancestor with `k` labels.
+  const Nsec3Entry* matching(std::size_t k) noexcept { return chain_.matching(hash(k)); }
+  void add_matching(std::size_t k) noexcept { add(matching(k)); }
+  void add_covering(std::size_t k) noexcept { add(chain_.covering(hash(k))); }
+
+  // §7.2.1: the closest encloser (k labels) exists, the next closer does not.
+  void add_closest_encloser_proof(std::size_t k) noexcept {
+    add_matching(k);
+    if (k < labels_) add_covering(k + 1);
+  }
+
+  // *.<ancestor with k labels>: its matching (wildcard NODATA, §7.2.5) or
+  // covering (NXDOMAIN, §7.2.2) NSEC3.
+  void add_wildcard(std::size_t k, bool match) noexcept {
+    const Wire encloser = suffix(k);
+    std::array<std::uint8_t, dns::Name::kMaxWireLength> wildcard;
+    if (encloser.size() + 2 > wildcard.size()) return;  // *.<encloser> cannot exist
+    wildcard[0] = 1;
+    wildcard[1] = '*';
+    std::memcpy(wildcard.data() + 2, encloser.data(), encloser.size());
+    const Nsec3Hash h = nsec3_hash({wildcard.data(), encloser.size() + 2}, chain_.params());
+    add(match ? chain_.matching(h) : chain_.covering(h));
+  }
+
+  // §7.2.4 / §7.2.7: the name itself when it has an NSEC3, else the closest
+  // provable encloser proof: the nearest ancestor with an NSEC3 (at worst
+  // the apex, `min_labels`) and the opt-out NSEC3 covering the next closer.
+  void add_matching_or_provable_encloser(std::size_t min_labels) noexcept {
+    for (std::size_t k = labels_ + 1; k-- > min_labels;) {
+      if (const Nsec3Entry* e = matching(k)) {
+        add(e);
+        if (k < labels_) add_covering(k + 1);
+        return;
+      }
+    }
+  }
+
+ private:
+  Wire suffix(std::size_t k) const noexcept { return name_.subspan(offsets_[labels_ - k]); }
+
+  const Nsec3Hash& hash(std::size_t k) noexcept {
+    if (!known_[k]) {
+      hashes_[k] = nsec3_hash(suffix(k), chain_.params());
+      known_[k] = true;
+    }
+    return hashes_[k];
+  }
+
+  void add(const Nsec3Entry* e) noexcept {
+    if (e != nullptr) out_.add(e->node, e->rrset);
+  }
+
+  const Nsec3Chain& chain_;
+  Wire name_;
+  DenialProof& out_;
+  std::size_t labels_ = 0;
+  std::array<std::uint8_t, dns::Name::kMaxLabels + 1> offsets_{};  // label i starts at offsets_[i]
+  std::array<bool, dns::Name::kMaxLabels + 1> known_{};             // by label count
+  std::array<Nsec3Hash, dns::Name::kMaxLabels + 1> hashes_;         // valid where known_
+};
+
+void add_nsec3_denial(const Nsec3Chain& chain, std::size_t origin_labels, const dns::Name& qname,
+                      const LookupResult& step, DenialProof& out) noexcept {
+  const std::size_t encloser = step.closest_encloser_labels;
+  switch (step.kind) {
+    case Kind::NxDomain: {  // §7.2.2
+      Nsec3Prover prover(chain, qname.wire(), out);
+      prover.add_closest_encloser_proof(encloser);
+      prover.add_wildcard(encloser, false);
+      break;
+    }
+    // §7.2.3, and §7.2.4 for DS at an opt-out delegation; the same fallback
+    // serves an empty non-terminal that has no NSEC3 because it leads only to
+    // opt-out delegations (§7.1), whatever the type.
+    case Kind::NoData: {
+      Nsec3Prover prover(chain, qname.wire(), out);
+      prover.add_matching_or_provable_encloser(origin_labels);
+      break;
+    }
+    case Kind::WildcardAnswer:
+    case Kind::WildcardCname: {  // §7.2.6: the next closer name does not exist
+      Nsec3Prover prover(chain, qname.wire(), out);
+      prover.add_covering(encloser + 1);
+      break;
+    }
+    case Kind::WildcardNoData: {  // §7.2.5
+      Nsec3Prover prover(chain, qname.wire(), out);
+      prover.add_closest_encloser_proof(encloser);
+      prover.add_wildcard(encloser, true);
+      break;
+    }
+    case Kind::Referral:  // §7.2.7: the cut has no DS, or lies in an opt-out span
+      if (step.cut != nullptr && step.cut->find(dns::RRType::DS) == nullptr) {
+        Nsec3Prover prover(chain, step.cut->owner, out);
+        prover.add_matching_or_provable_encloser(origin_labels);
+      }
+      break;
+    default:
+      break;
+  }
+}
+
+}  // namespace
+
+void DenialProof::add(const Node* node, const RRset* rrset) noexcept {
+  if (rrset == nullptr || count == records.size()) return;
+  const auto end = records.begin() + static_cast<std::ptrdiff_t>(count);
+  if (std::any_of(records.begin(), end, [&](const DenialRecord& r) { return r.rrset == rrset; })) return;
+  records[count++] = {node, rrset};
+}
+
+void add_denial(const ZoneVersion& version, const dns::Name& qname, dns::RRType /*qtype*/,
+                const LookupResult& step, DenialProof& out) noexcept {
+  if (version.node_count() == 0) return;
+  if (const Nsec3Chain* chain = version.nsec3_chain()) {
+    add_nsec3_denial(*chain, version.origin().label_count(), qname, step, out);
+  } else if (version.apex().find(dns::RRType::NSEC) != nullptr) {
+    add_nsec_denial(step, out);
+  }
+}
+
+}  // namespace zoned::zone
