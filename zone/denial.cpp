@@ -13,6 +13,23 @@ namespace {
 using Kind = LookupResult::Kind;
 using Wire = std::span<const std::uint8_t>;
 
+// The kinds that carry a denial; a referral only when its cut has no DS
+// (RFC 4035 §3.1.4: the proof that the delegation is unsigned).
+bool needs_proof(const LookupResult& step) noexcept {
+  switch (step.kind) {
+    case Kind::NxDomain:
+    case Kind::NoData:
+    case Kind::WildcardAnswer:
+    case Kind::WildcardCname:
+    case Kind::WildcardNoData:
+      return true;
+    case Kind::Referral:
+      return step.cut != nullptr && step.cut->find(dns::RRType::DS) == nullptr;
+    default:
+      return false;
+  }
+}
+
 void add_nsec(const Node* node, DenialProof& out) noexcept {
   if (node != nullptr) out.add(node, node->find(dns::RRType::NSEC));
 }
@@ -36,8 +53,8 @@ void add_nsec_denial(const LookupResult& step, DenialProof& out) noexcept {
       add_nsec(step.previous, out);
       add_nsec(step.wildcard != nullptr ? step.wildcard : step.wildcard_previous, out);
       break;
-    case Kind::Referral:  // §3.1.4: an unsigned delegation proves it has no DS
-      if (step.cut != nullptr && step.cut->find(dns::RRType::DS) == nullptr) add_nsec(step.cut, out);
+    case Kind::Referral:  // §3.1.4: the NSEC of an unsigned cut shows no DS
+      add_nsec(step.cut, out);
       break;
     default:
       break;
@@ -53,25 +70,27 @@ class Nsec3Prover {
     for (std::size_t p = 0; p < name.size() && name[p] != 0 && labels_ < dns::Name::kMaxLabels;
          p += name[p] + 1u)
       offsets_[labels_++] = static_cast<std::uint8_t>(p);
-    offsets_[labels_] = static_cast<std::uint8_t>(std::min<std::size_t>(name.size() - 1, 0xff));
+    offsets_[labels_] = static_cast<std::uint8_t>(name.empty() ? 0 : std::min<std::size_t>(name.size() - 1, 0xff));
   }
 
-  [[nodiscard]] std::size_t labels() const noexcept { return labels_; }
-
-  // The NSEC3 whose owner hash is that of the ancestor with `k` labels.
-  const Nsec3Entry* matching(std::size_t k) noexcept { return chain_.matching(hash(k)); }
+  // The NSEC3 whose owner hash is that of the ancestor with `k` labels (null
+  // when the name has fewer labels: a lookup result that does not fit it).
+  const Nsec3Entry* matching(std::size_t k) noexcept { return k <= labels_ ? chain_.matching(hash(k)) : nullptr; }
   void add_matching(std::size_t k) noexcept { add(matching(k)); }
-  void add_covering(std::size_t k) noexcept { add(chain_.covering(hash(k))); }
+  void add_covering(std::size_t k) noexcept {
+    if (k <= labels_) add(chain_.covering(hash(k)));
+  }
 
   // §7.2.1: the closest encloser (k labels) exists, the next closer does not.
   void add_closest_encloser_proof(std::size_t k) noexcept {
     add_matching(k);
-    if (k < labels_) add_covering(k + 1);
+    add_covering(k + 1);
   }
 
   // *.<ancestor with k labels>: its matching (wildcard NODATA, §7.2.5) or
   // covering (NXDOMAIN, §7.2.2) NSEC3.
   void add_wildcard(std::size_t k, bool match) noexcept {
+    if (k > labels_) return;
     const Wire encloser = suffix(k);
     std::array<std::uint8_t, dns::Name::kMaxWireLength> wildcard;
     if (encloser.size() + 2 > wildcard.size()) return;  // *.<encloser> cannot exist
@@ -89,7 +108,7 @@ class Nsec3Prover {
     for (std::size_t k = labels_ + 1; k-- > min_labels;) {
       if (const Nsec3Entry* e = matching(k)) {
         add(e);
-        if (k < labels_) add_covering(k + 1);
+        add_covering(k + 1);  // none when the name itself matched
         return;
       }
     }
@@ -121,39 +140,29 @@ class Nsec3Prover {
 
 void add_nsec3_denial(const Nsec3Chain& chain, std::size_t origin_labels, const dns::Name& qname,
                       const LookupResult& step, DenialProof& out) noexcept {
+  // A referral's proofs are about its cut, the others' about qname.
+  Nsec3Prover prover(chain, step.kind == Kind::Referral ? step.cut->owner : qname.wire(), out);
   const std::size_t encloser = step.closest_encloser_labels;
   switch (step.kind) {
-    case Kind::NxDomain: {  // §7.2.2
-      Nsec3Prover prover(chain, qname.wire(), out);
+    case Kind::NxDomain:  // §7.2.2
       prover.add_closest_encloser_proof(encloser);
       prover.add_wildcard(encloser, false);
       break;
-    }
     // §7.2.3, and §7.2.4 for DS at an opt-out delegation; the same fallback
     // serves an empty non-terminal that has no NSEC3 because it leads only to
     // opt-out delegations (§7.1), whatever the type.
-    case Kind::NoData: {
-      Nsec3Prover prover(chain, qname.wire(), out);
+    case Kind::NoData:
+    // §7.2.7: the cut has its own NSEC3 (without DS), or lies in an opt-out span.
+    case Kind::Referral:
       prover.add_matching_or_provable_encloser(origin_labels);
       break;
-    }
     case Kind::WildcardAnswer:
-    case Kind::WildcardCname: {  // §7.2.6: the next closer name does not exist
-      Nsec3Prover prover(chain, qname.wire(), out);
+    case Kind::WildcardCname:  // §7.2.6: the next closer name does not exist
       prover.add_covering(encloser + 1);
       break;
-    }
-    case Kind::WildcardNoData: {  // §7.2.5
-      Nsec3Prover prover(chain, qname.wire(), out);
+    case Kind::WildcardNoData:  // §7.2.5
       prover.add_closest_encloser_proof(encloser);
       prover.add_wildcard(encloser, true);
-      break;
-    }
-    case Kind::Referral:  // §7.2.7: the cut has no DS, or lies in an opt-out span
-      if (step.cut != nullptr && step.cut->find(dns::RRType::DS) == nullptr) {
-        Nsec3Prover prover(chain, step.cut->owner, out);
-        prover.add_matching_or_provable_encloser(origin_labels);
-      }
       break;
     default:
       break;
@@ -169,9 +178,13 @@ void DenialProof::add(const Node* node, const RRset* rrset) noexcept {
   records[count++] = {node, rrset};
 }
 
+// qtype is not needed: the step's kind already tells DS at a cut (NoData)
+// from a referral.
 void add_denial(const ZoneVersion& version, const dns::Name& qname, dns::RRType /*qtype*/,
                 const LookupResult& step, DenialProof& out) noexcept {
-  if (version.node_count() == 0) return;
+  if (version.node_count() == 0 || !needs_proof(step)) return;
+  // A zone moving from NSEC to NSEC3 publishes its NSEC3PARAM once the NSEC3
+  // chain is complete (RFC 5155 §10.4): from then on NSEC3 is the proof.
   if (const Nsec3Chain* chain = version.nsec3_chain()) {
     add_nsec3_denial(*chain, version.origin().label_count(), qname, step, out);
   } else if (version.apex().find(dns::RRType::NSEC) != nullptr) {

@@ -229,6 +229,9 @@ TEST_CASE("denial: NSEC3 proofs for each kind of lookup result, with opt-out") {
       {"d.example.", RRType::A, Kind::NoData, {matching("example."), covering("d.example.")}},
       {"a.example.", RRType::A, Kind::Answer, {}},
   });
+  // The first case needs each of its three records: none stands for another.
+  CHECK(sorted({matching("example."), covering("nothere.example."), covering("*.example.")}).size() == 3);
+  CHECK(sorted({matching("w.example."), covering("foo.w.example."), matching("*.w.example.")}).size() == 3);
 }
 
 TEST_CASE("denial: an NSEC3 chain of the root zone proves from the root down") {
