@@ -1,6 +1,7 @@
 #include "dns/compression.hpp"
 
 #include <algorithm>
+#include <cstring>
 
 #include "dns/name.hpp"
 
@@ -30,8 +31,12 @@ bool equals_at(std::span<const std::uint8_t> message, std::size_t pos,
     if (len != name[n]) return false;
     if (len == 0) return true;
     if (pos + 1 + len > message.size() || n + 1 + len > name.size()) return false;
-    for (std::size_t i = 1; i <= len; ++i) {
-      if (ascii_lower(message[pos + i]) != ascii_lower(name[n + i])) return false;
+    // Mostly the same bytes (zone data is lowercase): compare them at once,
+    // and case by case only when they differ.
+    if (std::memcmp(message.data() + pos + 1, name.data() + n + 1, len) != 0) {
+      for (std::size_t i = 1; i <= len; ++i) {
+        if (ascii_lower(message[pos + i]) != ascii_lower(name[n + i])) return false;
+      }
     }
     pos += 1 + std::size_t{len};
     n += 1 + std::size_t{len};
