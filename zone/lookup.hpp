@@ -89,33 +89,30 @@ struct Chain {
 void follow_chain(const ZoneVersion& version, const dns::Name& qname, dns::RRType qtype,
                   Chain& out) noexcept;
 
-// Which NS targets glue_for visits, relative to the cut (RFC 9471 §2.1:
-// in-bailiwick glue is required, sibling glue optional).
-enum class GlueScope : std::uint8_t { All, InBailiwick, Sibling };
-
-// Calls fn(const Node& target, const RRset& address_set) for the A and AAAA
-// sets of every NS target of `cut` in `scope` that has a node in this zone,
-// occluded or not (RFC 9471: in-bailiwick and sibling glue). The scope is
-// decided on the target's key before any search, so a target outside it
-// costs no lookup.
+// Calls fn(const Node& target, const RRset& address_set, bool in_bailiwick)
+// for the A and AAAA sets of every NS target of `cut` that has a node in
+// this zone, occluded or not, in NS order (RFC 9471 §2.1: in-bailiwick glue,
+// at or below the cut, is required; sibling glue elsewhere in the zone is
+// optional). A target outside the zone costs no search.
 template <class Fn>
-void glue_for(const ZoneVersion& version, const Node& cut, GlueScope scope, Fn&& fn) {
+void glue_for(const ZoneVersion& version, const Node& cut, Fn&& fn) {
   const RRset* ns = cut.find(dns::RRType::NS);
   if (ns == nullptr) return;
+  // Keys list labels from the root: a name is at or below another exactly
+  // when the other's key is a prefix of its key.
+  const auto at_or_below = [](std::span<const std::uint8_t> key, std::span<const std::uint8_t> top) {
+    return top.size() <= key.size() && std::equal(top.begin(), top.end(), key.begin());
+  };
+  const std::span<const std::uint8_t> apex = version.apex().key;
   ns->for_each_rdata([&](std::span<const std::uint8_t> target) {
     KeyBuffer buf;
     const std::span<const std::uint8_t> key = make_lookup_key(target, buf);
-    if (scope != GlueScope::All) {
-      // Keys list labels from the root: a target is at or below the cut
-      // exactly when the cut's key is a prefix of its key.
-      const bool below = cut.key.size() <= key.size() &&
-                         std::equal(cut.key.begin(), cut.key.end(), key.begin());
-      if (below != (scope == GlueScope::InBailiwick)) return;
-    }
+    if (!at_or_below(key, apex)) return;
     const Node* n = version.find(key);
     if (n == nullptr) return;
-    if (const RRset* a = n->find(dns::RRType::A)) fn(*n, *a);
-    if (const RRset* aaaa = n->find(dns::RRType::AAAA)) fn(*n, *aaaa);
+    const bool in_bailiwick = at_or_below(key, cut.key);
+    if (const RRset* a = n->find(dns::RRType::A)) fn(*n, *a, in_bailiwick);
+    if (const RRset* aaaa = n->find(dns::RRType::AAAA)) fn(*n, *aaaa, in_bailiwick);
   });
 }
 

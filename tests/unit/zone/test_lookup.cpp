@@ -322,13 +322,14 @@ TEST_CASE("lookup: glue_for visits in-zone NS targets, occluded ones included") 
   const LookupResult r = lookup(zone_a(), name("sub.example.com."), RRType::A);
   REQUIRE(r.kind == Kind::Referral);
   std::vector<std::string> seen;
-  glue_for(zone_a(), *r.cut, GlueScope::All, [&](const Node& n, const RRset& s) {
+  glue_for(zone_a(), *r.cut, [&](const Node& n, const RRset& s, bool in_bailiwick) {
     CHECK(n.find(s.type) == &s);
-    seen.push_back(owner(&n) + "/" + std::to_string(static_cast<int>(s.type)));
+    seen.push_back(owner(&n) + "/" + std::to_string(static_cast<int>(s.type)) +
+                   (in_bailiwick ? " in" : " sibling"));
   });
   // ns.example.net. is outside the zone: no glue.
-  CHECK(seen == std::vector<std::string>{"ns.sub.example.com./1", "ns.sub.example.com./28",
-                                         "ns1.other.example.com./1"});
+  CHECK(seen == std::vector<std::string>{"ns.sub.example.com./1 in", "ns.sub.example.com./28 in",
+                                         "ns1.other.example.com./1 sibling"});
 }
 
 TEST_CASE("lookup: make_lookup_key matches RecordList::make_key") {
@@ -394,7 +395,7 @@ TEST_CASE("lookup: the query path allocates nothing") {
   for (int round = 0; round < 1000; ++round) {
     for (const auto& [qname, qtype] : queries) {
       const LookupResult r = lookup(zone, qname, qtype);
-      if (r.kind == Kind::Referral) glue_for(zone, *r.cut, GlueScope::All, [&](const Node&, const RRset&) { ++glue_sets; });
+      if (r.kind == Kind::Referral) glue_for(zone, *r.cut, [&](const Node&, const RRset&, bool) { ++glue_sets; });
       if (r.kind == Kind::Dname) {
         dns::Name target;
         if (synthesize_dname_target(qname, r, target)) ++synthesized;
