@@ -136,7 +136,7 @@ Rcode QueryEngine::answer_from_zone(const dns::Name& qname, RRType qtype,
   if (version == nullptr) return Rcode::SERVFAIL;  // served but not loaded (DESIGN.md "Answering")
 
   zone::follow_chain(*version, qname, qtype, chain_);
-  const SectionsResult sections = ResponseBuilder(writer, *version).write(chain_, qtype);
+  const SectionsResult sections = ResponseBuilder(writer, *version, edns_.dnssec_ok()).write(chain_, qtype);
   writer.set_flag(dns::flag::AA, sections.authoritative);
   writer.set_flag(dns::flag::TC, sections.truncated);
   return sections.rcode;

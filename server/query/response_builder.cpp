@@ -22,13 +22,22 @@ int additional_target_offset(RRType type) noexcept {
 
 }  // namespace
 
+bool ResponseBuilder::add_records(Section section, std::span<const std::uint8_t> owner,
+                                  const zone::RRset& rrset, std::uint32_t ttl) noexcept {
+  bool ok = true;
+  rrset.for_each_rdata([&](std::span<const std::uint8_t> rdata) {
+    ok = ok && writer_.add_rr(section, owner, rrset.type, dns::RRClass::IN, ttl, rdata);
+  });
+  return ok;
+}
+
 bool ResponseBuilder::add_rrset(Section section, std::span<const std::uint8_t> owner,
                                 const zone::RRset& rrset) noexcept {
   const dns::MessageWriter::Mark m = writer_.mark();
-  bool ok = true;
-  rrset.for_each_rdata([&](std::span<const std::uint8_t> rdata) {
-    ok = ok && writer_.add_rr(section, owner, rrset.type, dns::RRClass::IN, rrset.ttl, rdata);
-  });
+  // RFC 4034 §3: an RRSIG's TTL is that of the RRset it covers (which for
+  // the negative-answer SOA is the lowered one, RFC 2308 §3).
+  const bool ok = add_records(section, owner, rrset, rrset.ttl) &&
+                  (!dnssec_ || rrset.rrsigs == nullptr || add_records(section, owner, *rrset.rrsigs, rrset.ttl));
   if (!ok) writer_.rollback(m);
   return ok;
 }
@@ -52,7 +61,10 @@ SectionsResult ResponseBuilder::write(const zone::Chain& chain, RRType qtype) no
     result.rcode = dns::Rcode::YXDOMAIN;
     return result;
   }
-  if (chain.end != zone::Chain::End::Done) return result;  // left the zone, loop or cap
+  if (chain.end != zone::Chain::End::Done) {  // left the zone, loop or cap
+    if (!write_denial(chain, qtype)) return truncate();  // for wildcard CNAMEs on the way
+    return result;
+  }
 
   switch (last.kind) {
     case Kind::NxDomain:
@@ -61,21 +73,43 @@ SectionsResult ResponseBuilder::write(const zone::Chain& chain, RRType qtype) no
     case Kind::NoData:
     case Kind::WildcardNoData:
       // RFC 2308 §3: the SOA, TTL already min(SOA TTL, MINIMUM).
-      if (!add_rrset(Section::Authority, version_.apex().owner, version_.negative_soa())) {
+      if (!add_rrset(Section::Authority, version_.apex().owner, version_.negative_soa()) ||
+          !write_denial(chain, qtype)) {
         return truncate();
       }
       break;
-    case Kind::Referral:
+    case Kind::Referral: {
       // RFC 1034 §4.3.2 step 3b: not authoritative unless a CNAME led here.
       result.authoritative = chain.size > 1;
       if (!add_rrset(Section::Authority, last.cut->owner, *last.rrset)) return truncate();
+      // RFC 4035 §3.1.4: the signed DS of a secure delegation, else the
+      // proof that there is none (write_denial).
+      const zone::RRset* ds = dnssec_ ? last.cut->find(RRType::DS) : nullptr;
+      if (ds != nullptr && !add_rrset(Section::Authority, last.cut->owner, *ds)) return truncate();
+      if (!write_denial(chain, qtype)) return truncate();
       if (!write_glue(*last.cut)) result.truncated = true;
       return result;
+    }
     default:
+      // Wildcard answers prove that no closer name exists (RFC 4035 §3.1.3.3).
+      if (!write_denial(chain, qtype)) return truncate();
       break;
   }
   write_additional();
   return result;
+}
+
+bool ResponseBuilder::write_denial(const zone::Chain& chain, RRType qtype) noexcept {
+  if (!dnssec_) return true;
+  zone::DenialProof proof;
+  for (std::size_t i = 0; i < chain.size; ++i) {
+    zone::add_denial(version_, chain.names[i], qtype, chain.steps[i], proof);
+  }
+  for (std::size_t i = 0; i < proof.count; ++i) {
+    const zone::DenialRecord& r = proof.records[i];
+    if (!add_rrset(Section::Authority, r.node->owner, *r.rrset)) return false;
+  }
+  return true;
 }
 
 bool ResponseBuilder::write_step(const zone::Chain& chain, std::size_t i, RRType qtype) noexcept {
@@ -161,16 +195,25 @@ void ResponseBuilder::write_additional() noexcept {
 
 bool ResponseBuilder::write_glue(const zone::Node& cut) noexcept {
   // RFC 9471 §3: all in-bailiwick glue or TC; then sibling glue if it fits.
+  // One pass over the NS set writes the first and keeps the second.
+  struct Glue {
+    const zone::Node* target;
+    const zone::RRset* addresses;
+  };
+  std::array<Glue, kMaxSiblingGlue> siblings;  // [0, sibling_count) filled
+  std::size_t sibling_count = 0;
   bool complete = true;
-  zone::glue_for(version_, cut, zone::GlueScope::InBailiwick,
-                 [&](const zone::Node& target, const zone::RRset& addresses) {
-                   if (!add_rrset(Section::Additional, target.owner, addresses)) complete = false;
-                 });
+  zone::glue_for(version_, cut, [&](const zone::Node& target, const zone::RRset& addresses, bool in_bailiwick) {
+    if (in_bailiwick) {
+      if (!add_rrset(Section::Additional, target.owner, addresses)) complete = false;
+    } else if (sibling_count < siblings.size()) {
+      siblings[sibling_count++] = {&target, &addresses};
+    }
+  });
   if (!complete) return false;
-  zone::glue_for(version_, cut, zone::GlueScope::Sibling,
-                 [&](const zone::Node& target, const zone::RRset& addresses) {
-                   (void)add_rrset(Section::Additional, target.owner, addresses);
-                 });
+  for (std::size_t i = 0; i < sibling_count; ++i) {
+    (void)add_rrset(Section::Additional, siblings[i].target->owner, *siblings[i].addresses);
+  }
   return true;
 }
 

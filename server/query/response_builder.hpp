@@ -14,6 +14,7 @@
 #include "dns/header.hpp"
 #include "dns/message_writer.hpp"
 #include "dns/rrtype.hpp"
+#include "zone/denial.hpp"
 #include "zone/lookup.hpp"
 #include "zone/zone_version.hpp"
 
@@ -21,6 +22,8 @@ namespace zoned::server {
 
 // Distinct targets whose addresses go into the additional section.
 inline constexpr std::size_t kMaxAdditionalTargets = 32;
+// Sibling glue address sets of one referral (optional data, RFC 9471 §2.1).
+inline constexpr std::size_t kMaxSiblingGlue = 32;
 
 struct SectionsResult {
   dns::Rcode rcode = dns::Rcode::NOERROR;
@@ -31,15 +34,23 @@ struct SectionsResult {
 class ResponseBuilder {
  public:
   // `writer` holds the header and question; sections follow in order.
-  ResponseBuilder(dns::MessageWriter& writer, const zone::ZoneVersion& version) noexcept
-      : writer_(writer), version_(version) {}
+  // `dnssec`: the query had the DO bit (RFC 3225): RRSIGs go beside every
+  // RRset that has them, with DS or denial proofs in the authority section.
+  ResponseBuilder(dns::MessageWriter& writer, const zone::ZoneVersion& version, bool dnssec) noexcept
+      : writer_(writer), version_(version), dnssec_(dnssec) {}
 
   [[nodiscard]] SectionsResult write(const zone::Chain& chain, dns::RRType qtype) noexcept;
 
  private:
-  // Writes one stored RRset under `owner`; false (nothing written) if it does not fit.
+  // Writes one stored RRset under `owner`, with its RRSIGs when dnssec_;
+  // false (nothing written) if they do not all fit.
   [[nodiscard]] bool add_rrset(dns::Section section, std::span<const std::uint8_t> owner,
                                const zone::RRset& rrset) noexcept;
+  [[nodiscard]] bool add_records(dns::Section section, std::span<const std::uint8_t> owner,
+                                 const zone::RRset& rrset, std::uint32_t ttl) noexcept;
+  // With DNSSEC: the NSEC/NSEC3 records proving the chain's negative or
+  // wildcard steps (zone/denial.hpp); false if they do not fit.
+  [[nodiscard]] bool write_denial(const zone::Chain& chain, dns::RRType qtype) noexcept;
   // The answer records of one chain step; false if they do not fit.
   [[nodiscard]] bool write_step(const zone::Chain& chain, std::size_t i, dns::RRType qtype) noexcept;
   [[nodiscard]] bool write_node_answer(std::span<const std::uint8_t> owner, const zone::Node& node,
@@ -53,6 +64,7 @@ class ResponseBuilder {
 
   dns::MessageWriter& writer_;
   const zone::ZoneVersion& version_;
+  const bool dnssec_;
   // RRsets of the answer whose targets get addresses in the additional section.
   std::array<const zone::RRset*, zone::kMaxCnameChain + 1> additional_sources_{};
   std::size_t additional_source_count_ = 0;
