@@ -36,39 +36,29 @@ void Sha1::reset() noexcept {
 }
 
 void Sha1::compress(const std::uint8_t* block) noexcept {
-  // The 80-word schedule kept as a 16-word ring (§6.1.3 alternative method).
+  // The 80-word schedule kept as a 16-word ring (§6.1.3); the rounds in four
+  // runs of 20, one per function f_t and constant K_t (§4.1.1, §4.2.1), so
+  // that no round branches.
   std::uint32_t w[16];
   for (std::size_t t = 0; t < 16; ++t) w[t] = load_be32(block + 4 * t);
   std::uint32_t a = state_[0], b = state_[1], c = state_[2], d = state_[3], e = state_[4];
-  for (std::size_t t = 0; t < 80; ++t) {
-    std::uint32_t wt;
-    if (t < 16) {
-      wt = w[t];
-    } else {
-      wt = rotl(w[(t + 13) & 15] ^ w[(t + 8) & 15] ^ w[(t + 2) & 15] ^ w[t & 15], 1);
-      w[t & 15] = wt;
-    }
-    std::uint32_t f, k;
-    if (t < 20) {
-      f = (b & c) | (~b & d);
-      k = kRound0;
-    } else if (t < 40) {
-      f = b ^ c ^ d;
-      k = kRound1;
-    } else if (t < 60) {
-      f = (b & c) | (b & d) | (c & d);
-      k = kRound2;
-    } else {
-      f = b ^ c ^ d;
-      k = kRound3;
-    }
+  const auto schedule = [&w](std::size_t t) noexcept {
+    if (t < 16) return w[t];
+    w[t & 15] = rotl(w[(t + 13) & 15] ^ w[(t + 8) & 15] ^ w[(t + 2) & 15] ^ w[t & 15], 1);
+    return w[t & 15];
+  };
+  const auto round = [&](std::uint32_t f, std::uint32_t k, std::uint32_t wt) noexcept {
     const std::uint32_t temp = rotl(a, 5) + f + e + k + wt;
     e = d;
     d = c;
     c = rotl(b, 30);
     b = a;
     a = temp;
-  }
+  };
+  for (std::size_t t = 0; t < 20; ++t) round((b & c) | (~b & d), kRound0, schedule(t));
+  for (std::size_t t = 20; t < 40; ++t) round(b ^ c ^ d, kRound1, schedule(t));
+  for (std::size_t t = 40; t < 60; ++t) round((b & c) | (b & d) | (c & d), kRound2, schedule(t));
+  for (std::size_t t = 60; t < 80; ++t) round(b ^ c ^ d, kRound3, schedule(t));
   state_[0] += a;
   state_[1] += b;
   state_[2] += c;

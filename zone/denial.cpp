@@ -65,8 +65,9 @@ void add_nsec_denial(const LookupResult& step, DenialProof& out) noexcept {
 // its ancestors, each hashed at most once.
 class Nsec3Prover {
  public:
-  Nsec3Prover(const Nsec3Chain& chain, Wire name, DenialProof& out) noexcept
-      : chain_(chain), name_(name), out_(out) {
+  // `name` lies at or below the origin, which has `origin_labels` labels.
+  Nsec3Prover(const Nsec3Chain& chain, Wire name, std::size_t origin_labels, DenialProof& out) noexcept
+      : chain_(chain), name_(name), origin_labels_(origin_labels), out_(out) {
     for (std::size_t p = 0; p < name.size() && name[p] != 0 && labels_ < dns::Name::kMaxLabels;
          p += name[p] + 1u)
       offsets_[labels_++] = static_cast<std::uint8_t>(p);
@@ -94,18 +95,21 @@ class Nsec3Prover {
     const Wire encloser = suffix(k);
     std::array<std::uint8_t, dns::Name::kMaxWireLength> wildcard;
     if (encloser.size() + 2 > wildcard.size()) return;  // *.<encloser> cannot exist
-    wildcard[0] = 1;
-    wildcard[1] = '*';
-    std::memcpy(wildcard.data() + 2, encloser.data(), encloser.size());
-    const Nsec3Hash h = nsec3_hash({wildcard.data(), encloser.size() + 2}, chain_.params());
+    Nsec3Hash h = chain_.origin_wildcard_hash();
+    if (k != origin_labels_) {
+      wildcard[0] = 1;
+      wildcard[1] = '*';
+      std::memcpy(wildcard.data() + 2, encloser.data(), encloser.size());
+      h = nsec3_hash({wildcard.data(), encloser.size() + 2}, chain_.params());
+    }
     add(match ? chain_.matching(h) : chain_.covering(h));
   }
 
   // §7.2.4 / §7.2.7: the name itself when it has an NSEC3, else the closest
   // provable encloser proof: the nearest ancestor with an NSEC3 (at worst
-  // the apex, `min_labels`) and the opt-out NSEC3 covering the next closer.
-  void add_matching_or_provable_encloser(std::size_t min_labels) noexcept {
-    for (std::size_t k = labels_ + 1; k-- > min_labels;) {
+  // the apex) and the opt-out NSEC3 covering the next closer.
+  void add_matching_or_provable_encloser() noexcept {
+    for (std::size_t k = labels_ + 1; k-- > origin_labels_;) {
       if (const Nsec3Entry* e = matching(k)) {
         add(e);
         add_covering(k + 1);  // none when the name itself matched
@@ -118,6 +122,7 @@ class Nsec3Prover {
   Wire suffix(std::size_t k) const noexcept { return name_.subspan(offsets_[labels_ - k]); }
 
   const Nsec3Hash& hash(std::size_t k) noexcept {
+    if (k == origin_labels_) return chain_.origin_hash();
     if (!known_[k]) {
       hashes_[k] = nsec3_hash(suffix(k), chain_.params());
       known_[k] = true;
@@ -131,6 +136,7 @@ class Nsec3Prover {
 
   const Nsec3Chain& chain_;
   Wire name_;
+  std::size_t origin_labels_;
   DenialProof& out_;
   std::size_t labels_ = 0;
   std::array<std::uint8_t, dns::Name::kMaxLabels + 1> offsets_{};  // label i starts at offsets_[i]
@@ -141,7 +147,7 @@ class Nsec3Prover {
 void add_nsec3_denial(const Nsec3Chain& chain, std::size_t origin_labels, const dns::Name& qname,
                       const LookupResult& step, DenialProof& out) noexcept {
   // A referral's proofs are about its cut, the others' about qname.
-  Nsec3Prover prover(chain, step.kind == Kind::Referral ? step.cut->owner : qname.wire(), out);
+  Nsec3Prover prover(chain, step.kind == Kind::Referral ? step.cut->owner : qname.wire(), origin_labels, out);
   const std::size_t encloser = step.closest_encloser_labels;
   switch (step.kind) {
     case Kind::NxDomain:  // §7.2.2
@@ -154,7 +160,7 @@ void add_nsec3_denial(const Nsec3Chain& chain, std::size_t origin_labels, const 
     case Kind::NoData:
     // §7.2.7: the cut has its own NSEC3 (without DS), or lies in an opt-out span.
     case Kind::Referral:
-      prover.add_matching_or_provable_encloser(origin_labels);
+      prover.add_matching_or_provable_encloser();
       break;
     case Kind::WildcardAnswer:
     case Kind::WildcardCname:  // §7.2.6: the next closer name does not exist

@@ -118,6 +118,10 @@ std::unique_ptr<const Nsec3Chain> Nsec3Chain::build(const ZoneVersion& version) 
     if (opt_out) chain->entries_.push_back({*hash, &node, set, *opt_out});
   });
   if (chain->entries_.empty()) return nullptr;
+  chain->origin_hash_ = nsec3_hash(origin, *params);
+  std::vector<std::uint8_t> wildcard{1, '*'};
+  wildcard.insert(wildcard.end(), origin.begin(), origin.end());
+  chain->origin_wildcard_hash_ = nsec3_hash(wildcard, *params);
   std::ranges::sort(chain->entries_, [](const Nsec3Entry& a, const Nsec3Entry& b) { return a.hash < b.hash; });
   return chain;
 }

@@ -59,9 +59,15 @@ class Nsec3Chain {
   // hash, wrapping at the end of the chain), or null when `hash` matches.
   [[nodiscard]] const Nsec3Entry* covering(const Nsec3Hash& hash) const noexcept;
   [[nodiscard]] std::size_t size() const noexcept { return entries_.size(); }
+  // The hashes of the origin and of *.<origin>, computed once: most denials
+  // have the apex as closest encloser, so the query path rarely hashes them.
+  [[nodiscard]] const Nsec3Hash& origin_hash() const noexcept { return origin_hash_; }
+  [[nodiscard]] const Nsec3Hash& origin_wildcard_hash() const noexcept { return origin_wildcard_hash_; }
 
  private:
   Nsec3Params params_;
+  Nsec3Hash origin_hash_{};
+  Nsec3Hash origin_wildcard_hash_{};
   std::vector<Nsec3Entry> entries_;  // sorted by hash
 };
 

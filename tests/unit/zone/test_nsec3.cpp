@@ -126,6 +126,8 @@ TEST_CASE("nsec3: the chain holds the NSEC3 records with the NSEC3PARAM's parame
   CHECK(chain->params().iterations == 12);
   CHECK(chain->params().salt_length == 4);
   const Nsec3Params p = appendix_a_params();
+  CHECK(chain->origin_hash() == hash_of("example.", p));
+  CHECK(chain->origin_wildcard_hash() == hash_of("*.example.", p));
 
   const Nsec3Entry* apex = chain->matching(hash_of("example.", p));
   REQUIRE(apex != nullptr);
