@@ -70,9 +70,10 @@ VARIANTS = {
     "nsec": Variant("nsec", NSEC),
     "nsec3": Variant("nsec3", NSEC3),
     "nsec3-optout": Variant("optout", NSEC3, opt_out=True),
-    # An answer's RRset, the NSEC that covers `nothing-here` (mail < it <
-    # ns1) and the DS a referral to `secure` carries.
-    "broken": Variant("broken", NSEC, corrupt=(("www", "A"), ("mail", "NSEC"), ("secure", "DS"))),
+    # An answer's RRset, the apex NSEC (it covers the wildcard `*.<origin>`,
+    # so every NXDOMAIN whose closest encloser is the apex needs it) and the
+    # DS of the signed child `secure`.
+    "broken": Variant("broken", NSEC, corrupt=(("www", "A"), ("@", "NSEC"), ("secure", "DS"))),
 }
 
 
