@@ -90,6 +90,7 @@ CASES = {
     "cname_to_ent": Case("to-ent", "A", NODATA),
     "cname_to_wildcard": Case("to-wild", "A", ANSWER, wildcard=True),
     "cname_into_unsigned_delegation": Case("to-sub", "A", REFERRAL),
+    "cname_into_signed_delegation": Case("to-remote", "A", REFERRAL, signed_delegation=True),
     # DNAME: signed DNAME, unsigned synthesized CNAME (RFC 6672 5.3.1).
     "dname_owner_own_data": Case("dname", "A", ANSWER),
     "dname_owner_dname": Case("dname", "DNAME", ANSWER),
