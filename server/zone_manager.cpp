@@ -8,8 +8,10 @@
 #include <thread>
 #include <utility>
 
+#include "dns/encoding.hpp"
 #include "dns/serial.hpp"
 #include "zone/diff.hpp"
+#include "zone/nsec3.hpp"
 
 namespace zoned::server {
 namespace {
@@ -24,6 +26,59 @@ namespace {
 
 [[nodiscard]] bool same_source(const ZoneConfig& a, const ZoneConfig& b) {
   return a.file == b.file && a.sqlite == b.sqlite;
+}
+
+// RFC 5155 §3.1.2.1: the opt-out bit of the NSEC3 flags (the second rdata octet).
+constexpr std::size_t kNsec3FlagsOffset = 1;
+
+// Whether some NSEC3 record has the opt-out flag: signers set it on every
+// record of an opt-out chain, but RFC 5155 §6 allows a mixture.
+[[nodiscard]] bool has_opt_out(const zone::ZoneVersion& version) {
+  bool found = false;
+  version.for_each_node([&](const zone::Node& node) {
+    const zone::RRset* set = found ? nullptr : node.find(dns::RRType::NSEC3);
+    if (set == nullptr) return;
+    set->for_each_rdata([&](std::span<const std::uint8_t> rdata) {
+      if (rdata.size() > kNsec3FlagsOffset && (rdata[kNsec3FlagsOffset] & zone::kNsec3OptOut) != 0)
+        found = true;
+    });
+  });
+  return found;
+}
+
+// How the zone is signed, for the load line: "unsigned", "signed with NSEC",
+// "signed with NSEC3 (iterations 0, salt -, opt-out)". Signed means a DNSKEY
+// RRset at the apex (RFC 4035 §2.1).
+[[nodiscard]] std::string describe_signing(const zone::ZoneVersion& version) {
+  const zone::Node& apex = version.apex();
+  if (apex.find(dns::RRType::DNSKEY) == nullptr) return "unsigned";
+  if (const zone::Nsec3Chain* chain = version.nsec3_chain()) {
+    const auto& params = chain->params();
+    std::string salt;
+    dns::hex_encode(params.salt_bytes(), salt);
+    return "signed with NSEC3 (iterations " + std::to_string(params.iterations) + ", salt " +
+           (salt.empty() ? "-" : salt) + (has_opt_out(version) ? ", opt-out)" : ", no opt-out)");
+  }
+  if (apex.find(dns::RRType::NSEC) != nullptr) return "signed with NSEC";
+  return "signed, without an NSEC or NSEC3 chain";
+}
+
+// What a validator may stumble on; the zone is served anyway.
+void warn_about_signing(const std::string& name, const zone::ZoneVersion& version) {
+  const zone::Node& apex = version.apex();
+  if (apex.find(dns::RRType::DNSKEY) == nullptr) return;
+  if (const zone::Nsec3Chain* chain = version.nsec3_chain()) {
+    // RFC 9276 §3.1: extra iterations add no strength; §3.2: validators may
+    // treat more than 100 as insecure, or answer SERVFAIL.
+    if (const auto iterations = chain->params().iterations; iterations > 0)
+      spdlog::warn("zone {}: NSEC3 uses {} extra iterations; RFC 9276 recommends 0 (validators "
+                   "may treat more than 100 as insecure); served anyway",
+                   name, iterations);
+  } else if (apex.find(dns::RRType::NSEC) == nullptr) {
+    spdlog::warn("zone {}: has a DNSKEY but no NSEC chain and no usable NSEC3 chain (NSEC3PARAM "
+                 "at the apex with matching NSEC3 records); negative answers cannot be proven",
+                 name);
+  }
 }
 
 }  // namespace
@@ -144,19 +199,20 @@ void ZoneManager::publish(Managed& zone, Result<LoadedZone> loaded) {
 
   const auto& fresh = *loaded->version;
   if (old == nullptr) {
-    spdlog::info("zone {}: loaded serial {}, {} records from {} in {} ms", name, fresh.serial(),
-                 fresh.record_count(), source, loaded->elapsed.count());
+    spdlog::info("zone {}: loaded serial {}, {} records from {} in {} ms, {}", name, fresh.serial(),
+                 fresh.record_count(), source, loaded->elapsed.count(), describe_signing(fresh));
   } else {
     const auto diff = zone::compute_diff(*old, fresh);
-    spdlog::info("zone {}: reloaded from {}: +{} -{} records, serial {} -> {} ({} ms)", name, source,
-                 diff.added.size(), diff.removed.size(), old->serial(), fresh.serial(),
-                 loaded->elapsed.count());
+    spdlog::info("zone {}: reloaded from {}: +{} -{} records, serial {} -> {} ({} ms), {}", name,
+                 source, diff.added.size(), diff.removed.size(), old->serial(), fresh.serial(),
+                 loaded->elapsed.count(), describe_signing(fresh));
     // RFC 1982: secondaries only transfer a zone whose serial grew.
     if (diff.changes_records() && !dns::serial_gt(fresh.serial(), old->serial()))
       spdlog::warn("zone {}: records changed but serial {} is not greater than {}; secondaries "
                    "will not see the change",
                    name, fresh.serial(), old->serial());
   }
+  warn_about_signing(name, fresh);
   if (!zones_.publish(zone.config.domain, std::move(loaded->version)))
     spdlog::error("zone {}: not in the zone set, version dropped", name);
   zone.stamp = std::move(loaded->stamp);

@@ -4,6 +4,7 @@
 
 #include "dns/encoding.hpp"
 #include "dns/wire.hpp"
+#include "zone/nsec3.hpp"
 
 namespace zoned::ctl {
 namespace {
@@ -13,8 +14,6 @@ namespace {
 constexpr std::size_t kRrsigExpirationOffset = 8;
 // RFC 5155 §3.2 / §4.2: hash algorithm, flags, iterations (2), salt length, salt.
 constexpr std::size_t kNsec3FlagsOffset = 1;
-// RFC 5155 §3.1.2.1: the opt-out bit of the NSEC3 flags.
-constexpr std::uint8_t kNsec3OptOutFlag = 0x01;
 
 [[nodiscard]] std::optional<Nsec3Summary> read_nsec3_parameters(std::span<const std::uint8_t> rdata,
                                                                 zone::SourcePos pos) {
@@ -92,7 +91,7 @@ DnssecReport inspect_dnssec(const zone::RecordList& records, const dns::Name& or
         break;
       }
       case dns::RRType::NSEC3:
-        if (rdata.size() > kNsec3FlagsOffset && (rdata[kNsec3FlagsOffset] & kNsec3OptOutFlag) != 0)
+        if (rdata.size() > kNsec3FlagsOffset && (rdata[kNsec3FlagsOffset] & zone::kNsec3OptOut) != 0)
           opt_out = true;
         if (!report.nsec3) report.nsec3 = read_nsec3_parameters(rdata, r.pos);
         break;

@@ -1,0 +1,70 @@
+"""zoned's zone load and reload lines say whether the zone is signed and how
+(NSEC, or NSEC3 with its iterations, salt and opt-out), and zoned warns,
+serving the zone anyway, when NSEC3 uses extra iterations (RFC 9276 3.1).
+
+Zones from dnssec_zones.py (the many-iterations one re-signed with
+dnssec_resign.py). Binary: ZONED (see zoned_process.py). Ports 21200-21299.
+"""
+from __future__ import annotations
+
+import os
+import re
+
+import dns.rcode
+
+from dnssec_resign import resign
+from dnssec_zones import signed_zones  # noqa: F401 (pytest fixture)
+from zoned_process import ZoneEntry
+
+BASE_PORT = 21200
+UNSIGNED_ZONE = "$TTL 300\n@ SOA ns hostmaster 1 7200 3600 1209600 300\n@ NS ns\nns A 192.0.2.1\n"
+
+
+def load_line(log: str, origin: str) -> str:
+    found = re.findall(rf"zone {re.escape(origin)}: loaded serial .*", log)
+    assert len(found) == 1, log
+    return found[0]
+
+
+def test_load_line_says_how_each_zone_is_signed(zoned_factory, signed_zones, tmp_path):
+    unsigned = tmp_path / "plain.zone"
+    unsigned.write_text(UNSIGNED_ZONE)
+    variants = ("nsec", "nsec3", "nsec3-optout")
+    zones = [ZoneEntry(signed_zones[v].origin, file=signed_zones[v].path) for v in variants]
+    zones.append(ZoneEntry("plain.test.", file=unsigned))
+    with zoned_factory(BASE_PORT, zones) as server:
+        log = server.log_text()
+    expected = {
+        "nsec": "signed with NSEC",
+        "nsec3": "signed with NSEC3 (iterations 0, salt -, no opt-out)",
+        "nsec3-optout": "signed with NSEC3 (iterations 0, salt -, opt-out)",
+    }
+    for variant, description in expected.items():
+        assert load_line(log, signed_zones[variant].origin).endswith(f" ms, {description}")
+    assert load_line(log, "plain.test.").endswith(" ms, unsigned")
+    assert "RFC 9276" not in log
+
+
+def test_nsec3_iterations_warn_and_serve(zoned_factory, signed_zones, tmp_path):
+    zone = signed_zones["nsec3"]
+    signed = resign(zone, tmp_path / "iterations.zone", "-3", "abcd", "-H", "5")
+    with zoned_factory(BASE_PORT + 1, [ZoneEntry(zone.origin, file=signed)]) as server:
+        assert server.query(zone.origin, "SOA").rcode() == dns.rcode.NOERROR
+        log = server.log_text()
+    assert load_line(log, zone.origin).endswith(" ms, signed with NSEC3 (iterations 5, salt ABCD, no opt-out)")
+    assert re.search(rf"zone {re.escape(zone.origin)}: NSEC3 uses 5 extra iterations; RFC 9276 "
+                     r"recommends 0 .*; served anyway", log), log
+
+
+def test_reload_line_says_how_the_zone_is_signed(zoned_factory, signed_zones, tmp_path):
+    """A zone re-signed from NSEC to NSEC3 says so when reloaded."""
+    zone = signed_zones["nsec"]
+    served = tmp_path / "served.zone"
+    served.write_bytes(zone.path.read_bytes())
+    with zoned_factory(BASE_PORT + 2, [ZoneEntry(zone.origin, file=served)]) as server:
+        mark = server.log_size()
+        resign(zone, tmp_path / "nsec3.zone", "-3", "-", "-H", "0")
+        os.replace(tmp_path / "nsec3.zone", served)
+        server.reload()
+        line = server.wait_for_log(rf"zone {re.escape(zone.origin)}: reloaded from .*", start=mark)
+    assert line.group(0).endswith(" ms), signed with NSEC3 (iterations 0, salt -, no opt-out)")
