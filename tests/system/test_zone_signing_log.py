@@ -1,6 +1,7 @@
 """zoned's zone load and reload lines say whether the zone is signed and how
 (NSEC, or NSEC3 with its iterations, salt and opt-out), and zoned warns,
-serving the zone anyway, when NSEC3 uses extra iterations (RFC 9276 3.1).
+serving the zone anyway, when NSEC3 uses extra iterations (RFC 9276 3.1) or
+a signed zone has no chain to prove denial with.
 
 Zones from dnssec_zones.py (the many-iterations one re-signed with
 dnssec_resign.py). Binary: ZONED (see zoned_process.py). Ports 21200-21299.
@@ -11,6 +12,9 @@ import os
 import re
 
 import dns.rcode
+import dns.rdataclass
+import dns.rdatatype
+import dns.zone
 
 from dnssec_resign import resign
 from dnssec_zones import signed_zones  # noqa: F401 (pytest fixture)
@@ -68,3 +72,19 @@ def test_reload_line_says_how_the_zone_is_signed(zoned_factory, signed_zones, tm
         server.reload()
         line = server.wait_for_log(rf"zone {re.escape(zone.origin)}: reloaded from .*", start=mark)
     assert line.group(0).endswith(" ms), signed with NSEC3 (iterations 0, salt -, no opt-out)")
+
+
+def test_signed_zone_without_a_chain_warns(zoned_factory, signed_zones, tmp_path):
+    """The NSEC zone with its NSEC records (and their RRSIGs) taken out."""
+    zone = signed_zones["nsec"]
+    loaded = dns.zone.from_file(str(zone.path), origin=zone.origin, relativize=False)
+    for node in loaded.nodes.values():
+        node.delete_rdataset(dns.rdataclass.IN, dns.rdatatype.NSEC)
+        node.delete_rdataset(dns.rdataclass.IN, dns.rdatatype.RRSIG, dns.rdatatype.NSEC)
+    stripped = tmp_path / "no-chain.zone"
+    loaded.to_file(str(stripped), relativize=False)
+    with zoned_factory(BASE_PORT + 3, [ZoneEntry(zone.origin, file=stripped)]) as server:
+        assert server.query(zone.origin, "SOA").rcode() == dns.rcode.NOERROR
+        log = server.log_text()
+    assert load_line(log, zone.origin).endswith(" ms, signed, without an NSEC or NSEC3 chain")
+    assert f"zone {zone.origin}: has a DNSKEY but no NSEC chain" in log
