@@ -38,6 +38,39 @@ bool strictly_below(std::span<const std::uint8_t> key, std::span<const std::uint
          std::equal(ancestor.begin(), ancestor.end(), key.begin());
 }
 
+// The 8 key bytes after the apex key (`skip` bytes), big-endian and
+// zero-padded. Every key of a version starts with the apex key, so for two
+// such keys a smaller prefix means a smaller key: most comparisons of a
+// search are one integer compare. Zero padding cannot tie a shorter key with
+// a longer one, as no label byte of a key is 0 (lookup.hpp, make_lookup_key).
+std::uint64_t key_prefix(std::span<const std::uint8_t> key, std::size_t skip) noexcept {
+  if (key.size() >= skip + 8) {
+    std::uint64_t v;
+    std::memcpy(&v, key.data() + skip, 8);
+    return __builtin_bswap64(v);
+  }
+  std::uint64_t v = 0;
+  for (std::size_t i = skip; i < key.size(); ++i) v |= std::uint64_t{key[i]} << (56 - 8 * (i - skip));
+  return v;
+}
+
+// upper_bound over indexes [0, n) of a sorted sequence: how many elements
+// the probe is not before (key_before(i): the probe sorts before element i).
+template <class KeyBefore>
+std::size_t count_not_after(std::size_t n, KeyBefore&& key_before) noexcept {
+  std::size_t lo = 0;
+  while (n > 0) {
+    const std::size_t half = n / 2;
+    if (key_before(lo + half)) {
+      n = half;
+    } else {
+      lo += half + 1;
+      n -= half + 1;
+    }
+  }
+  return lo;
+}
+
 // A run of records that becomes one stored RRset.
 struct Group {
   std::uint16_t type = 0;     // for RRSIG groups: the covered type
@@ -246,6 +279,8 @@ std::shared_ptr<ZoneVersion::Page> ZoneVersion::build_page(const RecordList& rec
     }
   }
   assert(page->bytes.size() <= bytes && page->rrsets.size() <= sets);
+  page->key_prefixes.reserve(page->nodes.size());
+  for (const Node& n : page->nodes) page->key_prefixes.push_back(key_prefix(n.key, origin_key.size()));
   return page;
 }
 
@@ -288,12 +323,16 @@ std::unique_ptr<const ZoneVersion> ZoneVersion::build(const RecordList& records,
 }
 
 void ZoneVersion::index_pages() {
+  RecordList::make_key(origin_.wire(), origin_key_);
   page_first_keys_.clear();
   page_first_keys_.reserve(pages_.size());
+  page_first_prefixes_.clear();
+  page_first_prefixes_.reserve(pages_.size());
   node_count_ = 0;
   for (const auto& page : pages_) {
-    assert(!page->nodes.empty());
+    assert(!page->nodes.empty() && page->key_prefixes.size() == page->nodes.size());
     page_first_keys_.push_back(page->nodes.front().key);
+    page_first_prefixes_.push_back(page->key_prefixes.front());
     node_count_ += page->nodes.size();
   }
   apex_ = {};
@@ -303,9 +342,7 @@ void ZoneVersion::index_pages() {
   negative_soa_data_.clear();
   if (pages_.empty()) return;
 
-  std::vector<std::uint8_t> origin_key;
-  RecordList::make_key(origin_.wire(), origin_key);
-  if (const std::size_t starting = pages_starting_at_or_before(origin_key); starting != 0) {
+  if (const std::size_t starting = pages_starting_at_or_before(origin_key_); starting != 0) {
     const std::size_t p = starting - 1;
     const auto& nodes = pages_[p]->nodes;
     for (std::size_t i = 0; i < nodes.size(); ++i)
@@ -337,22 +374,37 @@ void ZoneVersion::index_pages() {
 
 const Node& ZoneVersion::apex() const noexcept { return pages_[apex_.page]->nodes[apex_.index]; }
 
+ZoneVersion::Probe ZoneVersion::probe(std::span<const std::uint8_t> key) const noexcept {
+  Probe p{key};
+  p.in_zone = key.size() >= origin_key_.size() &&
+              std::memcmp(key.data(), origin_key_.data(), origin_key_.size()) == 0;
+  if (p.in_zone) p.prefix = key_prefix(key, origin_key_.size());
+  return p;
+}
+
+bool ZoneVersion::Probe::before(std::uint64_t other_prefix, std::span<const std::uint8_t> other) const noexcept {
+  if (in_zone && prefix != other_prefix) return prefix < other_prefix;
+  return key_less(key, other);
+}
+
 ZoneVersion::Neighbours ZoneVersion::neighbours(std::span<const std::uint8_t> key) const noexcept {
   Neighbours out;
   if (pages_.empty()) return out;
-  const std::size_t starting = pages_starting_at_or_before(key);
+  const Probe pr = probe(key);
+  const std::size_t starting = pages_starting_at_or_before(pr);
   if (starting == 0) {
     out.after = &pages_.front()->nodes.front();
     return out;
   }
   const std::size_t p = starting - 1;  // the last page whose first key is <= key
-  const auto& nodes = pages_[p]->nodes;
-  auto nit = std::upper_bound(nodes.begin(), nodes.end(), key,
-                              [](std::span<const std::uint8_t> k, const Node& n) { return key_less(k, n.key); });
-  // nit > begin: the page's first key is <= key.
-  out.at_or_before = &*(nit - 1);
-  if (nit != nodes.end()) {
-    out.after = &*nit;
+  const Page& page = *pages_[p];
+  const std::size_t lo = count_not_after(page.nodes.size(), [&](std::size_t i) {
+    return pr.before(page.key_prefixes[i], page.nodes[i].key);
+  });
+  // lo > 0: the page's first key is <= key.
+  out.at_or_before = &page.nodes[lo - 1];
+  if (lo < page.nodes.size()) {
+    out.after = &page.nodes[lo];
   } else if (p + 1 < pages_.size()) {
     out.after = &pages_[p + 1]->nodes.front();
   }
@@ -366,11 +418,13 @@ const ZoneVersion::Page* ZoneVersion::page_holding(std::span<const std::uint8_t>
 }
 
 std::size_t ZoneVersion::pages_starting_at_or_before(std::span<const std::uint8_t> key) const noexcept {
-  auto pit = std::upper_bound(page_first_keys_.begin(), page_first_keys_.end(), key,
-                              [](std::span<const std::uint8_t> k, std::span<const std::uint8_t> f) {
-                                return key_less(k, f);
-                              });
-  return static_cast<std::size_t>(pit - page_first_keys_.begin());
+  return pages_starting_at_or_before(probe(key));
+}
+
+std::size_t ZoneVersion::pages_starting_at_or_before(const Probe& pr) const noexcept {
+  return count_not_after(page_first_keys_.size(), [&](std::size_t i) {
+    return pr.before(page_first_prefixes_[i], page_first_keys_[i]);
+  });
 }
 
 const Node* ZoneVersion::find(std::span<const std::uint8_t> key) const noexcept {

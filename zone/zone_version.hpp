@@ -114,6 +114,7 @@ class ZoneVersion {
   // built; shared between versions through shared_ptr.
   struct Page {
     std::vector<Node> nodes;          // canonical order
+    std::vector<std::uint64_t> key_prefixes;  // per node: key_prefix() of its key
     std::vector<RRset> rrsets;        // Node::rrsets and RRset::rrsigs point here
     std::vector<std::uint8_t> bytes;  // owners, keys and rdata of these nodes
   };
@@ -160,8 +161,18 @@ class ZoneVersion {
     bool open = false;
     void visit(Node& node) noexcept;
   };
+  // A key to search for, with its key_prefix() when it is in the zone.
+  struct Probe {
+    std::span<const std::uint8_t> key;
+    std::uint64_t prefix = 0;
+    bool in_zone = false;  // starts with the apex key, so prefixes order it
+    // key < other (whose prefix is other_prefix).
+    [[nodiscard]] bool before(std::uint64_t other_prefix, std::span<const std::uint8_t> other) const noexcept;
+  };
+  [[nodiscard]] Probe probe(std::span<const std::uint8_t> key) const noexcept;
   // How many pages have a first key <= key (the page for key is the last of them).
   [[nodiscard]] std::size_t pages_starting_at_or_before(std::span<const std::uint8_t> key) const noexcept;
+  [[nodiscard]] std::size_t pages_starting_at_or_before(const Probe& probe) const noexcept;
   // After pages_ is final: page index, counts, apex position, serial, the
   // negative-answer SOA and the NSEC3 chain.
   void index_pages();
@@ -169,6 +180,8 @@ class ZoneVersion {
   dns::Name origin_;
   std::vector<std::shared_ptr<const Page>> pages_;  // shared with other versions
   std::vector<std::span<const std::uint8_t>> page_first_keys_;  // binary search over pages
+  std::vector<std::uint64_t> page_first_prefixes_;               // their key_prefix()
+  std::vector<std::uint8_t> origin_key_;
   RRset negative_soa_;
   std::vector<std::uint8_t> negative_soa_data_;
   std::uint32_t serial_ = 0;
