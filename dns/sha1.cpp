@@ -143,6 +143,7 @@ void Sha1::compress(const std::uint8_t* blocks, std::size_t count) noexcept {
 }
 
 void Sha1::update(std::span<const std::uint8_t> data) noexcept {
+  if (data.empty()) return;  // its data() may be null, which memcpy must not see
   total_length_ += data.size();
   const std::uint8_t* p = data.data();
   std::size_t left = data.size();

@@ -5,8 +5,8 @@
 // an EVP_MD and allocate on each call, while the query path must not
 // allocate. This one keeps its whole state on the stack and works on 64-byte
 // blocks, with the x86 SHA extensions when the CPU has them (NSEC3 chains
-// with extra iterations hash each name many times). SHA-1 is used only where a protocol fixes it (NSEC3), never for
-// security decisions of our own.
+// with extra iterations hash each name many times). SHA-1 is used only where
+// a protocol fixes it (NSEC3), never for security decisions of our own.
 #include <array>
 #include <cstddef>
 #include <cstdint>

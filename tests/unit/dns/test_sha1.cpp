@@ -42,6 +42,11 @@ TEST_CASE("sha1: FIPS 180 / RFC 3174 test vectors") {
   CHECK(hex(sha1(bytes("abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq"))) ==
         "84983E441C3BD26EBAAE4AA1F95129E5E54670F1");
   CHECK(hex(sha1({})) == "DA39A3EE5E6B4B0D3255BFEF95601890AFD80709");
+  Sha1 pieces;  // empty updates (null data) between the pieces change nothing
+  pieces.update(bytes("ab"));
+  pieces.update({});
+  pieces.update(bytes("c"));
+  CHECK(hex(pieces.finish()) == "A9993E364706816ABA3E25717850C26C9CD0D89D");
   // One million 'a', fed in uneven pieces through the incremental interface.
   for (const Sha1::Engine engine : {Sha1::Engine::Best, Sha1::Engine::Portable}) {
     const std::string chunk(999, 'a');
