@@ -177,6 +177,8 @@ TEST_CASE("denial: NSEC proofs for each kind of lookup result") {
       {"nothere.example.", RRType::A, Kind::NxDomain, {"x.*.e.example. NSEC", "example. NSEC"}},
       // Below a leaf: one NSEC covers both the name and the wildcard.
       {"zzz.a.example.", RRType::A, Kind::NxDomain, {"a.example. NSEC"}},
+      // After the occluded glue ns.secure: the cut's NSEC is the one before.
+      {"sz.example.", RRType::A, Kind::NxDomain, {"secure.example. NSEC", "example. NSEC"}},
       {"a.example.", RRType::MX, Kind::NoData, {"a.example. NSEC"}},
       {"c.example.", RRType::A, Kind::NoData, {"a.example. NSEC"}},  // empty non-terminal
       {"foo.w.example.", RRType::TXT, Kind::WildcardAnswer, {"*.w.example. NSEC"}},
@@ -210,6 +212,9 @@ TEST_CASE("denial: NSEC3 proofs for each kind of lookup result, with opt-out") {
       // §7.2.6: the next closer name does not exist.
       {"foo.w.example.", RRType::TXT, Kind::WildcardAnswer, {covering("foo.w.example.")}},
       {"deeper.foo.w.example.", RRType::TXT, Kind::WildcardAnswer, {covering("foo.w.example.")}},
+      {"DEEPER.Foo.W.example.", RRType::TXT, Kind::WildcardAnswer, {covering("foo.w.example.")}},
+      {"NotHere.EXAMPLE.", RRType::A, Kind::NxDomain,
+       {matching("example."), covering("nothere.example."), covering("*.example.")}},
       {"foo.cn.example.", RRType::A, Kind::WildcardCname, {covering("foo.cn.example.")}},
       // §7.2.5
       {"foo.w.example.", RRType::A, Kind::WildcardNoData,
