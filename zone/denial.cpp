@@ -74,18 +74,29 @@ class Nsec3Prover {
     offsets_[labels_] = static_cast<std::uint8_t>(name.empty() ? 0 : std::min<std::size_t>(name.size() - 1, 0xff));
   }
 
+  [[nodiscard]] std::size_t labels() const noexcept { return labels_; }
+
   // The NSEC3 whose owner hash is that of the ancestor with `k` labels (null
   // when the name has fewer labels: a lookup result that does not fit it).
   const Nsec3Entry* matching(std::size_t k) noexcept { return k <= labels_ ? chain_.matching(hash(k)) : nullptr; }
-  void add_matching(std::size_t k) noexcept { add(matching(k)); }
   void add_covering(std::size_t k) noexcept {
     if (k <= labels_) add(chain_.covering(hash(k)));
   }
 
-  // §7.2.1: the closest encloser (k labels) exists, the next closer does not.
-  void add_closest_encloser_proof(std::size_t k) noexcept {
-    add_matching(k);
-    add_covering(k + 1);
+  // §7.2.1: the NSEC3 matching the closest encloser (`k` labels) and the one
+  // covering the next closer name. An encloser without an NSEC3 (an empty
+  // non-terminal leading only to opt-out delegations, §7.1) is replaced by
+  // the closest provable encloser, the nearest ancestor with one (at worst
+  // the apex); the next closer is then the name one label below that
+  // (§7.2.4, §7.2.7). With k = the name's labels: the name's own NSEC3, if any.
+  void add_closest_provable_encloser_proof(std::size_t k) noexcept {
+    for (std::size_t n = k + 1; n-- > origin_labels_;) {
+      if (const Nsec3Entry* e = matching(n)) {
+        add(e);
+        add_covering(n + 1);  // none when n is the whole name
+        return;
+      }
+    }
   }
 
   // *.<ancestor with k labels>: its matching (wildcard NODATA, §7.2.5) or
@@ -103,19 +114,6 @@ class Nsec3Prover {
       h = nsec3_hash({wildcard.data(), encloser.size() + 2}, chain_.params());
     }
     add(match ? chain_.matching(h) : chain_.covering(h));
-  }
-
-  // §7.2.4 / §7.2.7: the name itself when it has an NSEC3, else the closest
-  // provable encloser proof: the nearest ancestor with an NSEC3 (at worst
-  // the apex) and the opt-out NSEC3 covering the next closer.
-  void add_matching_or_provable_encloser() noexcept {
-    for (std::size_t k = labels_ + 1; k-- > origin_labels_;) {
-      if (const Nsec3Entry* e = matching(k)) {
-        add(e);
-        add_covering(k + 1);  // none when the name itself matched
-        return;
-      }
-    }
   }
 
  private:
@@ -151,7 +149,7 @@ void add_nsec3_denial(const Nsec3Chain& chain, std::size_t origin_labels, const 
   const std::size_t encloser = step.closest_encloser_labels;
   switch (step.kind) {
     case Kind::NxDomain:  // §7.2.2
-      prover.add_closest_encloser_proof(encloser);
+      prover.add_closest_provable_encloser_proof(encloser);
       prover.add_wildcard(encloser, false);
       break;
     // §7.2.3, and §7.2.4 for DS at an opt-out delegation; the same fallback
@@ -160,14 +158,14 @@ void add_nsec3_denial(const Nsec3Chain& chain, std::size_t origin_labels, const 
     case Kind::NoData:
     // §7.2.7: the cut has its own NSEC3 (without DS), or lies in an opt-out span.
     case Kind::Referral:
-      prover.add_matching_or_provable_encloser();
+      prover.add_closest_provable_encloser_proof(prover.labels());
       break;
     case Kind::WildcardAnswer:
     case Kind::WildcardCname:  // §7.2.6: the next closer name does not exist
       prover.add_covering(encloser + 1);
       break;
     case Kind::WildcardNoData:  // §7.2.5
-      prover.add_closest_encloser_proof(encloser);
+      prover.add_closest_provable_encloser_proof(encloser);
       prover.add_wildcard(encloser, true);
       break;
     default:

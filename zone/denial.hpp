@@ -44,7 +44,9 @@ struct DenialProof {
 //   Referral          without DS at the cut: the cut has no DS (NSEC, or
 //                     NSEC3 matching the cut, or an opt-out proof)
 // and nothing for other kinds, or when the version has neither an NSEC at
-// the apex nor an NSEC3 chain (an unsigned zone).
+// the apex nor an NSEC3 chain (an unsigned zone). In an NSEC3 zone, a name
+// that should have an NSEC3 but lies in an opt-out span (RFC 5155 §6) is
+// proven by its closest provable encloser instead (§7.2.4, §7.2.7).
 void add_denial(const ZoneVersion& version, const dns::Name& qname, dns::RRType qtype,
                 const LookupResult& step, DenialProof& out) noexcept;
 
