@@ -77,49 +77,19 @@ void answer_from(const Node& n, dns::RRType qtype, bool wildcard, LookupResult& 
 
 }  // namespace
 
-std::span<const std::uint8_t> make_lookup_key(std::span<const std::uint8_t> wire,
-                                              KeyBuffer& buf) noexcept {
-  // Same encoding as RecordList::make_key: labels right to left, lowercased,
-  // 0x00 -> 01 01 and 0x01 -> 01 02 so that 0 ends a label and byte order is
-  // canonical order (RFC 4034 §6.1).
-  std::array<std::size_t, dns::Name::kMaxLabels + 1> offs;  // [0, count) filled below
-  std::size_t count = 0;
-  for (std::size_t p = 0; p < wire.size() && wire[p] != 0 && count <= dns::Name::kMaxLabels;
-       p += wire[p] + 1u)
-    offs[count++] = p;
-  std::size_t n = 0;
-  for (std::size_t i = count; i-- > 0;) {
-    const std::size_t p = offs[i];
-    // The label's bytes, cut short if `wire` ends inside it.
-    const std::uint8_t* label = wire.data() + p + 1;
-    const std::size_t length = std::min<std::size_t>(wire[p], wire.size() - p - 1);
-    for (std::size_t j = 0; j < length; ++j) {
-      const std::uint8_t c = dns::ascii_lower(label[j]);
-      if (c <= 1) {
-        if (n + 2 > buf.size()) return {buf.data(), n};
-        buf[n++] = 1;
-        buf[n++] = static_cast<std::uint8_t>(c + 1);
-      } else {
-        if (n + 1 > buf.size()) return {buf.data(), n};
-        buf[n++] = c;
-      }
-    }
-    if (n + 1 > buf.size()) return {buf.data(), n};
-    buf[n++] = 0;
-  }
-  return {buf.data(), n};
-}
-
 LookupResult lookup(const ZoneVersion& version, const dns::Name& qname,
                     dns::RRType qtype) noexcept {
+  KeyBuffer buf;
+  return lookup(version, make_lookup_key(qname.wire(), buf), qtype);
+}
+
+LookupResult lookup(const ZoneVersion& version, const Key key, dns::RRType qtype) noexcept {
   using K = LookupResult::Kind;
   LookupResult r;
   if (version.node_count() == 0) {
     r.kind = K::NotInZone;
     return r;
   }
-  KeyBuffer buf;
-  const Key key = make_lookup_key(qname.wire(), buf);
   const Node& apex = version.apex();
   if (!is_prefix(apex.key, key)) {
     r.kind = K::NotInZone;
@@ -239,6 +209,12 @@ bool synthesize_dname_target(const dns::Name& qname, const LookupResult& dname,
 
 void follow_chain(const ZoneVersion& version, const dns::Name& qname, dns::RRType qtype,
                   Chain& out) noexcept {
+  KeyBuffer buf;
+  follow_chain(version, qname, make_lookup_key(qname.wire(), buf), qtype, out);
+}
+
+void follow_chain(const ZoneVersion& version, const dns::Name& qname, const Key qname_key,
+                  dns::RRType qtype, Chain& out) noexcept {
   using K = LookupResult::Kind;
   out.size = 0;
   out.end = Chain::End::Done;
@@ -246,7 +222,7 @@ void follow_chain(const ZoneVersion& version, const dns::Name& qname, dns::RRTyp
   // Capped report it: a name is copied once per step, into out.names.
   const dns::Name* cur = &qname;
   for (;;) {
-    const LookupResult r = lookup(version, *cur, qtype);
+    const LookupResult r = cur == &qname ? lookup(version, qname_key, qtype) : lookup(version, *cur, qtype);
     if (r.kind == K::NotInZone && out.size > 0) {
       out.end = Chain::End::LeftZone;  // out.next is *cur
       return;

@@ -11,17 +11,10 @@
 
 #include "dns/name.hpp"
 #include "dns/rrtype.hpp"
+#include "zone/lookup_key.hpp"
 #include "zone/zone_version.hpp"
 
 namespace zoned::zone {
-
-// A lookup key (RecordList::make_key form) on the stack: 255 wire octets give
-// at most 2 x 253 escaped label bytes plus terminators.
-inline constexpr std::size_t kMaxKeyLength = 512;
-using KeyBuffer = std::array<std::uint8_t, kMaxKeyLength>;
-// The key of an uncompressed wire name, written into `buf` (no allocation).
-[[nodiscard]] std::span<const std::uint8_t> make_lookup_key(std::span<const std::uint8_t> wire,
-                                                            KeyBuffer& buf) noexcept;
 
 struct LookupResult {
   enum class Kind : std::uint8_t {
@@ -62,6 +55,9 @@ struct LookupResult {
 
 [[nodiscard]] LookupResult lookup(const ZoneVersion& version, const dns::Name& qname,
                                   dns::RRType qtype) noexcept;
+// The same from qname's key (make_lookup_key), when the caller has it.
+[[nodiscard]] LookupResult lookup(const ZoneVersion& version, std::span<const std::uint8_t> qname_key,
+                                  dns::RRType qtype) noexcept;
 
 // The DNAME substitution of RFC 6672 §2.2: qname with the DNAME owner suffix
 // replaced by the DNAME target. False when the result would exceed 255
@@ -88,6 +84,9 @@ struct Chain {
 };
 void follow_chain(const ZoneVersion& version, const dns::Name& qname, dns::RRType qtype,
                   Chain& out) noexcept;
+// The same, given qname's key (make_lookup_key) for the first step.
+void follow_chain(const ZoneVersion& version, const dns::Name& qname,
+                  std::span<const std::uint8_t> qname_key, dns::RRType qtype, Chain& out) noexcept;
 
 // Calls fn(const Node& target, const RRset& address_set, bool in_bailiwick)
 // for the A and AAAA sets of every NS target of `cut` that has a node in

@@ -7,12 +7,6 @@ namespace zoned::zone {
 
 namespace {
 
-// Lowercasing is ASCII only (RFC 4343 §3); kept local so this file does not
-// depend on record_list internals.
-constexpr std::uint8_t lower(std::uint8_t c) noexcept {
-  return (c >= 'A' && c <= 'Z') ? static_cast<std::uint8_t>(c + ('a' - 'A')) : c;
-}
-
 // Plain byte order, shorter first on a common prefix: canonical order of keys.
 bool key_less(std::span<const std::uint8_t> a, std::span<const std::uint8_t> b) noexcept {
   const std::size_t n = std::min(a.size(), b.size());
@@ -26,29 +20,6 @@ bool key_equal(std::span<const std::uint8_t> a, std::span<const std::uint8_t> b)
 
 }  // namespace
 
-std::size_t ZoneKeyIndex::make_key(const dns::Name& name, KeyBuffer& out,
-                                   LabelEnds* ends) noexcept {
-  // Same encoding as RecordList::make_key: labels right to left, lowercased;
-  // 0x00 -> 01 01 and 0x01 -> 01 02 keep byte order and free 0x00 to end a
-  // label, so that a shorter label sorts first (RFC 4034 §6.1).
-  std::size_t len = 0;
-  const std::size_t labels = name.label_count();
-  for (std::size_t i = labels; i-- > 0;) {
-    for (const std::uint8_t raw : name.label(i)) {
-      const std::uint8_t c = lower(raw);
-      if (c <= 1) {
-        out[len++] = 1;
-        out[len++] = static_cast<std::uint8_t>(c + 1);
-      } else {
-        out[len++] = c;
-      }
-    }
-    out[len++] = 0;
-    if (ends != nullptr) (*ends)[labels - 1 - i] = static_cast<std::uint16_t>(len);
-  }
-  return len;
-}
-
 ZoneKeyIndex::ZoneKeyIndex(std::span<const dns::Name> apexes) {
   KeyBuffer buf;
   entries_.reserve(apexes.size());
@@ -56,7 +27,7 @@ ZoneKeyIndex::ZoneKeyIndex(std::span<const dns::Name> apexes) {
   for (std::size_t i = 0; i < apexes.size(); ++i) {
     min_labels_ = std::min(min_labels_, apexes[i].label_count());
     max_labels_ = std::max(max_labels_, apexes[i].label_count());
-    const std::size_t len = make_key(apexes[i], buf, nullptr);
+    const std::size_t len = make_lookup_key(apexes[i].wire(), buf).size();
     Entry e;
     e.key_offset = static_cast<std::uint32_t>(keys_.size());
     e.key_length = static_cast<std::uint16_t>(len);
@@ -79,18 +50,24 @@ std::uint32_t ZoneKeyIndex::lookup(std::span<const std::uint8_t> key) const noex
 }
 
 std::uint32_t ZoneKeyIndex::find_longest(const dns::Name& qname, bool skip_apex) const noexcept {
-  if (entries_.empty()) return kNone;
   KeyBuffer key;
+  return find_longest(make_lookup_key(qname.wire(), key), skip_apex);
+}
+
+std::uint32_t ZoneKeyIndex::find_longest(std::span<const std::uint8_t> qname_key, bool skip_apex) const noexcept {
+  if (entries_.empty()) return kNone;
+  // ends[k-1]: the length of the key of the ancestor keeping the k rightmost
+  // labels (every label ends with the key's only 0 bytes); k = 0 is the root.
   LabelEnds ends;
-  (void)make_key(qname, key, &ends);
-  const std::size_t labels = qname.label_count();
-  // The key of the ancestor keeping the k rightmost labels is the prefix
-  // ending at ends[k-1] (k = 0: the root, the empty key). Longest first.
+  std::size_t labels = 0;
+  for (std::size_t i = 0; i < qname_key.size() && labels < ends.size(); ++i) {
+    if (qname_key[i] == 0) ends[labels++] = static_cast<std::uint16_t>(i + 1);
+  }
   if (skip_apex && labels == 0) return kNone;  // the root has no parent zone
+  // Longest first, trying only the label counts that apexes have.
   const std::size_t longest = std::min(skip_apex ? labels - 1 : labels, max_labels_);
   for (std::size_t k = longest + 1; k-- > min_labels_;) {
-    const std::size_t len = k == 0 ? 0 : ends[k - 1];
-    const std::uint32_t slot = lookup({key.data(), len});
+    const std::uint32_t slot = lookup(qname_key.first(k == 0 ? 0 : ends[k - 1]));
     if (slot != kNone) return slot;
   }
   return kNone;
@@ -98,8 +75,7 @@ std::uint32_t ZoneKeyIndex::find_longest(const dns::Name& qname, bool skip_apex)
 
 std::uint32_t ZoneKeyIndex::find_exact(const dns::Name& apex) const noexcept {
   KeyBuffer key;
-  const std::size_t len = make_key(apex, key, nullptr);
-  return lookup({key.data(), len});
+  return lookup(make_lookup_key(apex.wire(), key));
 }
 
 template class BasicZoneSet<ZoneVersion>;

@@ -18,6 +18,7 @@
 #include <vector>
 
 #include "dns/name.hpp"
+#include "zone/lookup_key.hpp"
 #include "zone/qsbr.hpp"
 #include "zone/zone_version.hpp"
 
@@ -28,10 +29,7 @@ namespace zoned::zone {
 // indexes. Immutable; lookups allocate nothing.
 class ZoneKeyIndex {
  public:
-  // Each label byte may be escaped into two bytes, plus one 0 per label.
-  static constexpr std::size_t kMaxKeyLength = 2 * dns::Name::kMaxWireLength;
   static constexpr std::uint32_t kNone = 0xffffffffu;
-  using KeyBuffer = std::array<std::uint8_t, kMaxKeyLength>;
   // ends[i] = key length covering the i+1 rightmost labels.
   using LabelEnds = std::array<std::uint16_t, dns::Name::kMaxLabels>;
 
@@ -44,12 +42,12 @@ class ZoneKeyIndex {
   // qname is skipped, giving its parent zone if served (DS lookups).
   [[nodiscard]] std::uint32_t find_longest(const dns::Name& qname,
                                            bool skip_apex = false) const noexcept;
+  // The same from qname's key (make_lookup_key), when the caller has it.
+  [[nodiscard]] std::uint32_t find_longest(std::span<const std::uint8_t> qname_key,
+                                           bool skip_apex = false) const noexcept;
   [[nodiscard]] std::uint32_t find_exact(const dns::Name& apex) const noexcept;
   [[nodiscard]] std::size_t size() const noexcept { return entries_.size(); }
 
-  // Writes the key of `name` into out; returns its length. Same bytes as
-  // RecordList::make_key, without allocating. `ends` may be null.
-  static std::size_t make_key(const dns::Name& name, KeyBuffer& out, LabelEnds* ends) noexcept;
 
  private:
   struct Entry {
@@ -121,6 +119,11 @@ class BasicZoneSet {
     const Table* t = table_.load(std::memory_order_acquire);
     return t->at(t->index.find_longest(qname));
   }
+  // The same from qname's key (make_lookup_key): the query path builds it once.
+  [[nodiscard]] const Zone* find_zone(std::span<const std::uint8_t> qname_key) const noexcept {
+    const Table* t = table_.load(std::memory_order_acquire);
+    return t->at(t->index.find_longest(qname_key));
+  }
   // For QTYPE=DS (RFC 4035 §3.1.4.1): the DS RRset of a child lives in the
   // parent zone, so when qname is exactly the apex of a served zone this
   // returns the closest served zone above it (nullptr if none). Otherwise as
@@ -128,6 +131,10 @@ class BasicZoneSet {
   [[nodiscard]] const Zone* find_zone_for_ds(const dns::Name& qname) const noexcept {
     const Table* t = table_.load(std::memory_order_acquire);
     return t->at(t->index.find_longest(qname, /*skip_apex=*/true));
+  }
+  [[nodiscard]] const Zone* find_zone_for_ds(std::span<const std::uint8_t> qname_key) const noexcept {
+    const Table* t = table_.load(std::memory_order_acquire);
+    return t->at(t->index.find_longest(qname_key, /*skip_apex=*/true));
   }
   // The zone whose apex is exactly `apex`, or nullptr.
   [[nodiscard]] const Zone* find_exact(const dns::Name& apex) const noexcept {

@@ -377,7 +377,7 @@ const Node& ZoneVersion::apex() const noexcept { return pages_[apex_.page]->node
 ZoneVersion::Probe ZoneVersion::probe(std::span<const std::uint8_t> key) const noexcept {
   Probe p{key};
   p.in_zone = key.size() >= origin_key_.size() &&
-              std::memcmp(key.data(), origin_key_.data(), origin_key_.size()) == 0;
+              std::equal(origin_key_.begin(), origin_key_.end(), key.begin());
   if (p.in_zone) p.prefix = key_prefix(key, origin_key_.size());
   return p;
 }

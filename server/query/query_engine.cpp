@@ -126,8 +126,10 @@ Rcode QueryEngine::answer_from_zone(const dns::Name& qname, RRType qtype,
                                     dns::MessageWriter& writer) noexcept {
   // RFC 4035 §3.1.4.1: DS lives in the parent; if we do not serve the parent,
   // the child answers (NODATA).
-  const zone::ZoneSet::Zone* zone = qtype == RRType::DS ? zones_.find_zone_for_ds(qname) : nullptr;
-  if (zone == nullptr) zone = zones_.find_zone(qname);
+  zone::KeyBuffer key_buffer;
+  const std::span<const std::uint8_t> qname_key = zone::make_lookup_key(qname.wire(), key_buffer);
+  const zone::ZoneSet::Zone* zone = qtype == RRType::DS ? zones_.find_zone_for_ds(qname_key) : nullptr;
+  if (zone == nullptr) zone = zones_.find_zone(qname_key);
   if (zone == nullptr) {
     edns_.add_extended_error(extended_error::kNotAuthoritative);  // as knotd
     return Rcode::REFUSED;
@@ -135,7 +137,7 @@ Rcode QueryEngine::answer_from_zone(const dns::Name& qname, RRType qtype,
   const zone::ZoneVersion* version = zone->current();
   if (version == nullptr) return Rcode::SERVFAIL;  // served but not loaded (DESIGN.md "Answering")
 
-  zone::follow_chain(*version, qname, qtype, chain_);
+  zone::follow_chain(*version, qname, qname_key, qtype, chain_);
   const SectionsResult sections = ResponseBuilder(writer, *version, edns_.dnssec_ok()).write(chain_, qtype);
   writer.set_flag(dns::flag::AA, sections.authoritative);
   writer.set_flag(dns::flag::TC, sections.truncated);

@@ -48,22 +48,6 @@ std::string apex_text(const FakeSet::Zone* z) { return z == nullptr ? "-" : z->a
 
 }  // namespace
 
-TEST_CASE("zone set: key builder matches RecordList::make_key") {
-  for (const char* text : {".", "com.", "Example.COM.", "a.b.c.example.com.", "\\000.x.", "\\001a.x.",
-                           "\\002.x.", "*.wild.example.", "a\\.b.example."}) {
-    CAPTURE(text);
-    const auto n = name(text);
-    std::vector<std::uint8_t> expected;
-    zoned::zone::RecordList::make_key(n.wire(), expected);
-    ZoneKeyIndex::KeyBuffer buf;
-    ZoneKeyIndex::LabelEnds ends{};
-    const std::size_t len = ZoneKeyIndex::make_key(n, buf, &ends);
-    CHECK(std::vector<std::uint8_t>(buf.begin(), buf.begin() + static_cast<std::ptrdiff_t>(len)) ==
-          expected);
-    if (n.label_count() > 0) CHECK(ends[n.label_count() - 1] == len);
-  }
-}
-
 TEST_CASE("zone set: longest match with parent and child zones served") {
   ReclaimDomain d;
   FakeSet set(d);
@@ -91,6 +75,14 @@ TEST_CASE("zone set: longest match with parent and child zones served") {
   CHECK(apex_text(set.find_zone_for_ds(name("x.child.example.com."))) == "child.example.com.");
   CHECK(apex_text(set.find_zone_for_ds(name("example.com."))) == "-");  // parent not served
   CHECK(apex_text(set.find_zone_for_ds(name("www.example.com."))) == "example.com.");
+  // The same from keys (the query path's way).
+  for (const char* q : {"a.b.CHILD.example.com.", "xchild.example.com.", "com.", "child.example.com."}) {
+    CAPTURE(q);
+    zoned::zone::KeyBuffer buf;
+    const auto key = zoned::zone::make_lookup_key(name(q).wire(), buf);
+    CHECK(set.find_zone(key) == set.find_zone(name(q)));
+    CHECK(set.find_zone_for_ds(key) == set.find_zone_for_ds(name(q)));
+  }
 
   // The root zone, when served, encloses everything.
   CHECK(set.add_zone(name(".")));
@@ -310,13 +302,13 @@ TEST_CASE("zone set: stress with real ZoneVersions: serial and data agree") {
       auto h = d.register_reader();
       readers_started.fetch_add(1);
       const auto q = name("data.Example.COM.");
-      ZoneKeyIndex::KeyBuffer key;
-      const std::size_t key_len = ZoneKeyIndex::make_key(q, key, nullptr);
+      zoned::zone::KeyBuffer buf;
+      const auto key = zoned::zone::make_lookup_key(q.wire(), buf);
       long n = 0;
       do {  // at least one read per reader
         const ZoneSet::Zone* z = set.find_zone(q);
         const ZoneVersion* v = z == nullptr ? nullptr : z->current();
-        const zoned::zone::Node* node = v == nullptr ? nullptr : v->find({key.data(), key_len});
+        const zoned::zone::Node* node = v == nullptr ? nullptr : v->find(key);
         const zoned::zone::RRset* a = node == nullptr ? nullptr : node->find(zoned::dns::RRType::A);
         if (a == nullptr || a->count != 1) {
           bad.fetch_add(1);
