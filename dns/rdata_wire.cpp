@@ -450,6 +450,11 @@ std::size_t rdata_embedded_names(RRType type, std::span<const std::uint8_t> rdat
                                  std::span<RdataName, kMaxRdataNames> out) noexcept {
   const RdataLayout* layout = rdata_layout(type);
   if (layout == nullptr) return 0;
+  if (layout->count == 1 && is_name(layout->fields[0].kind)) {
+    // NS, CNAME, PTR, DNAME...: the valid rdata is the name (no field walk).
+    out[0] = RdataName{0, static_cast<std::uint16_t>(rdata.size()), layout->fields[0].kind == Field::NameCompress};
+    return 1;
+  }
   FieldParts parts;
   if (!split_fields(*layout, rdata, parts)) return 0;
   std::size_t count = 0;
