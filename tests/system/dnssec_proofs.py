@@ -25,7 +25,8 @@ validator would, with the signed test zones as trust anchors:
      3.1.3.1, 3.1.3.3; RFC 5155 8.5-8.7, opt-out for DS 8.6);
    - referral: the DS RRset, or proof that there is none (NSEC/NSEC3 at the
      cut with NS and without DS/SOA, or an opt-out NSEC3 covering the next
-     closer name, RFC 4035 3.1.4, RFC 5155 8.9);
+     closer name, RFC 4035 3.1.4, RFC 5155 8.9); Checked.opt_out says when a
+     proof rests on opt-out (insecure), so a case can insist it does not;
    - negative answers carry the zone's SOA (signed, like everything else).
 
 check_unsigned_reply checks the other side: without DO no DNSSEC record
@@ -158,6 +159,7 @@ class Checked:
     final_name: dns.name.Name
     wildcard: bool = False          # a wildcard answered (expansion or wildcard NODATA)
     signed_delegation: bool = False  # a referral with the child's DS
+    opt_out: bool = False           # the denial rests on an opt-out NSEC3: insecure (RFC 5155 6)
     proofs: list[str] = field(default_factory=list)  # one line per proof, for messages
 
 
@@ -270,6 +272,8 @@ def _effective_labels(name: dns.name.Name) -> int:
 class _NsecProof:
     """Denial from the NSEC RRs of a reply's authority section, within `zone`."""
 
+    opt_out_used = False  # NSEC has no opt-out
+
     def __init__(self, zone: ZoneFacts, records):
         self.zone = zone
         self.records = [(rrset.name, rrset[0]) for rrset in records if rrset.rdtype == NSEC]
@@ -374,6 +378,7 @@ class _Nsec3Proof:
 
     def __init__(self, zone: ZoneFacts, records):
         self.zone = zone
+        self.opt_out_used = False  # set by a proof that rests on an opt-out NSEC3
         param = zone.nsec3_param
         self.records = []  # (owner hash, rdata)
         for rrset in records:
@@ -450,12 +455,19 @@ class _Nsec3Proof:
             return [exact], False
         encloser, covering, lines = self._closest_encloser(name)
         if rdtype == DS and covering.flags & NSEC3_OPT_OUT:
+            self.opt_out_used = True
             return lines + ["opt-out: no DS (RFC 5155 8.6)"], False
         wildcard = WILDCARD.concatenate(encloser)
         matched = self._no_data(wildcard, rdtype)
-        if matched is None:
-            raise ProofError(f"no NSEC3 matches {_name(name)} or the wildcard {_name(wildcard)} (RFC 5155 8.7)")
-        return lines + [matched], True
+        if matched is not None:
+            return lines + [matched], True
+        if covering.flags & NSEC3_OPT_OUT:
+            # An empty non-terminal above only unsigned delegations has no
+            # NSEC3 under opt-out: the proof is the closest provable
+            # encloser's, and insecure (RFC 5155 erratum 3441, 7.2.3 and 8.5).
+            self.opt_out_used = True
+            return lines + ["opt-out: an empty non-terminal in an opt-out span"], False
+        raise ProofError(f"no NSEC3 matches {_name(name)} or the wildcard {_name(wildcard)} (RFC 5155 8.7)")
 
     def no_closer_match(self, name, wildcard_parent) -> list[str]:
         next_closer = name.split(len(wildcard_parent) + 1)[1]
@@ -474,6 +486,7 @@ class _Nsec3Proof:
         _, covering, lines = self._closest_encloser(cut)
         if not covering.flags & NSEC3_OPT_OUT:
             raise ProofError(f"referral to {_name(cut)}: the NSEC3 covering it lacks opt-out (RFC 5155 8.9)")
+        self.opt_out_used = True
         return lines + ["opt-out"]
 
 
@@ -532,6 +545,7 @@ def check_signed_reply(reply: dns.message.Message, zones: TrustedZones, *,
             checked.proofs.append(f"DS at {_name(referral)}")
         else:
             checked.proofs += denial.insecure_delegation(referral)
+            checked.opt_out = denial.opt_out_used
         return checked
     _check_negative_soa(reply, zone)
     if reply.rcode() == dns.rcode.NXDOMAIN:
@@ -542,6 +556,7 @@ def check_signed_reply(reply: dns.message.Message, zones: TrustedZones, *,
         lines, wildcard = denial.nodata(final, qtype)
         checked.proofs += lines
         checked.wildcard |= wildcard
+        checked.opt_out = denial.opt_out_used
     else:
         raise ProofError(f"rcode {dns.rcode.to_text(reply.rcode())} with no answer")
     return checked
