@@ -18,7 +18,8 @@ child `secure.<origin>` from child.zone.in whose DS goes into the parent:
 - "nsec": NSEC chain (RFC 4035);
 - "nsec3": NSEC3, 0 extra iterations and an empty salt (RFC 9276);
 - "nsec3-optout": NSEC3 with opt-out; the unsigned delegations (`sub`,
-  `sibling`, `out`) have no NSEC3 of their own (RFC 5155 6);
+  `sibling`, `out`, `deleg.optent`) have no NSEC3 of their own, nor has the
+  empty non-terminal `optent` (RFC 5155 6, 7.1);
 - "broken": NSEC like "nsec", then the signatures over the RRsets listed in
   SignedZone.corrupted damaged, so validation must fail there.
 
