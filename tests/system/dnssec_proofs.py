@@ -22,7 +22,8 @@ validator would, with the signed test zones as trust anchors:
      covered (RFC 4035 3.1.3.2; RFC 5155 8.4 closest encloser proof);
    - NODATA: the name's NSEC/NSEC3 lacks the type and CNAME, or the name is
      an empty non-terminal, or a wildcard matches without the type (RFC 4035
-     3.1.3.1, 3.1.3.3; RFC 5155 8.5-8.7, opt-out for DS 8.6);
+     3.1.3.1, 3.1.3.3; RFC 5155 8.5-8.7, opt-out for DS 8.6 and for an
+     empty non-terminal without an NSEC3, erratum 3441);
    - referral: the DS RRset, or proof that there is none (NSEC/NSEC3 at the
      cut with NS and without DS/SOA, or an opt-out NSEC3 covering the next
      closer name, RFC 4035 3.1.4, RFC 5155 8.9); Checked.opt_out says when a
