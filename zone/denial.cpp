@@ -89,14 +89,16 @@ class Nsec3Prover {
   // the closest provable encloser, the nearest ancestor with one (at worst
   // the apex); the next closer is then the name one label below that
   // (§7.2.4, §7.2.7). With k = the name's labels: the name's own NSEC3, if any.
-  void add_closest_provable_encloser_proof(std::size_t k) noexcept {
+  // Returns the label count of the encloser proven.
+  std::size_t add_closest_provable_encloser_proof(std::size_t k) noexcept {
     for (std::size_t n = k + 1; n-- > origin_labels_;) {
       if (const Nsec3Entry* e = matching(n)) {
         add(e);
         add_covering(n + 1);  // none when n is the whole name
-        return;
+        return n;
       }
     }
+    return origin_labels_;
   }
 
   // *.<ancestor with k labels>: its matching (wildcard NODATA, §7.2.5) or
@@ -148,9 +150,8 @@ void add_nsec3_denial(const Nsec3Chain& chain, std::size_t origin_labels, const 
   Nsec3Prover prover(chain, step.kind == Kind::Referral ? step.cut->owner : qname.wire(), origin_labels, out);
   const std::size_t encloser = step.closest_encloser_labels;
   switch (step.kind) {
-    case Kind::NxDomain:  // §7.2.2
-      prover.add_closest_provable_encloser_proof(encloser);
-      prover.add_wildcard(encloser, false);
+    case Kind::NxDomain:  // §7.2.2; the wildcard is that of the encloser proven (§8.4)
+      prover.add_wildcard(prover.add_closest_provable_encloser_proof(encloser), false);
       break;
     // §7.2.3, and §7.2.4 for DS at an opt-out delegation; the same fallback
     // serves an empty non-terminal that has no NSEC3 because it leads only to

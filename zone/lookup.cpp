@@ -133,7 +133,10 @@ LookupResult lookup(const ZoneVersion& version, const Key key, dns::RRType qtype
     const std::size_t next = next_label_end(key, end);
     const Key prefix = key.first(next);
     const auto nb = version.neighbours(prefix);
-    if (nb.at_or_before != nullptr && same_key(nb.at_or_before->key, prefix)) {
+    // A name holding only an NSEC3 is treated as if it had no node (RFC 5155
+    // §7.2.8): it does not exist unless names below it do.
+    if (nb.at_or_before != nullptr && same_key(nb.at_or_before->key, prefix) &&
+        !nb.at_or_before->has(node_flag::kNsec3Only)) {
       n = nb.at_or_before;
     } else if (nb.after != nullptr && nb.after->key.size() > prefix.size() &&
                is_prefix(prefix, nb.after->key)) {

@@ -222,6 +222,9 @@ class PageBuilder {
       if (g.type == static_cast<std::uint16_t>(dns::RRType::CNAME)) node.flags |= node_flag::kHasCname;
     }
     const std::size_t own_end = page.rrsets.size();
+    if (own_end - first_set == 1 && page.rrsets[first_set].type == dns::RRType::NSEC3) {
+      node.flags |= node_flag::kNsec3Only;
+    }
     // Covering RRSIG sets after the node's own sets, linked from the set they cover.
     for (const Group& g : groups_) {
       if (!g.rrsig || g.orphan) continue;

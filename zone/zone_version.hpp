@@ -62,6 +62,8 @@ inline constexpr std::uint16_t kOccluded = 1u << 2;    // strictly below a cut o
 inline constexpr std::uint16_t kHasDname = 1u << 3;
 inline constexpr std::uint16_t kHasCname = 1u << 4;
 inline constexpr std::uint16_t kWildcard = 1u << 5;    // owner's leftmost label is '*'
+inline constexpr std::uint16_t kNsec3Only = 1u << 6;   // holds only an NSEC3 (and its RRSIGs): the
+                                                       // name does not exist (RFC 5155 §7.2.8)
 }  // namespace node_flag
 
 struct Node {

@@ -156,6 +156,20 @@ TEST_CASE("dnssec: negative answers carry the signed SOA and the NSEC proofs") {
   CHECK(types(h.ask("nope.example.com.", RRType::A, kNoDo).authority) == Types{"SOA"});
 }
 
+TEST_CASE("dnssec: an NSEC3 owner name does not exist (RFC 5155 §7.2.8)") {
+  SignedHarness h;
+  const std::string owner = hash_label("www.example.org.") + ".example.org.";
+  for (RRType t : {RRType::A, RRType::NSEC3, RRType::ANY}) {
+    const Response r = h.ask(owner, t, kDo);
+    CHECK(r.rcode == dns::Rcode::NXDOMAIN);
+    CHECK(r.answer.empty());
+    // Closest encloser (the apex), next closer (the owner) and wildcard.
+    CHECK(types(r.authority) ==
+          Types{"SOA", "RRSIG/SOA", "NSEC3", "RRSIG/NSEC3", "NSEC3", "RRSIG/NSEC3", "NSEC3", "RRSIG/NSEC3"});
+  }
+  CHECK(h.ask(owner, RRType::NSEC3, kNoDo).rcode == dns::Rcode::NXDOMAIN);
+}
+
 TEST_CASE("dnssec: wildcard answers prove that no closer name exists") {
   SignedHarness h;
   const Response r = h.ask("a.wild.example.com.", RRType::A, kDo);

@@ -232,9 +232,10 @@ TEST_CASE("denial: NSEC3 proofs for each kind of lookup result, with opt-out") {
       {"insecure.example.", RRType::DS, Kind::NoData, {matching("example."), covering("insecure.example.")}},
       // An empty non-terminal that only leads to an opt-out delegation.
       {"d.example.", RRType::A, Kind::NoData, {matching("example."), covering("d.example.")}},
-      // Below it, the closest encloser d cannot be proven: the apex can.
+      // Below it, the closest encloser d cannot be proven: the apex can, and
+      // the wildcard denied is the apex's (RFC 5155 §8.4; knotd agrees).
       {"foo.d.example.", RRType::A, Kind::NxDomain,
-       {matching("example."), covering("d.example."), covering("*.d.example.")}},
+       {matching("example."), covering("d.example."), covering("*.example.")}},
       {"a.example.", RRType::A, Kind::Answer, {}},
   });
   // The first case needs each of its three records: none stands for another.
