@@ -28,24 +28,6 @@ namespace {
   return a.file == b.file && a.sqlite == b.sqlite;
 }
 
-// RFC 5155 §3.1.2.1: the opt-out bit of the NSEC3 flags (the second rdata octet).
-constexpr std::size_t kNsec3FlagsOffset = 1;
-
-// Whether some NSEC3 record has the opt-out flag: signers set it on every
-// record of an opt-out chain, but RFC 5155 §6 allows a mixture.
-[[nodiscard]] bool has_opt_out(const zone::ZoneVersion& version) {
-  bool found = false;
-  version.for_each_node([&](const zone::Node& node) {
-    const zone::RRset* set = found ? nullptr : node.find(dns::RRType::NSEC3);
-    if (set == nullptr) return;
-    set->for_each_rdata([&](std::span<const std::uint8_t> rdata) {
-      if (rdata.size() > kNsec3FlagsOffset && (rdata[kNsec3FlagsOffset] & zone::kNsec3OptOut) != 0)
-        found = true;
-    });
-  });
-  return found;
-}
-
 // How the zone is signed, for the load line: "unsigned", "signed with NSEC",
 // "signed with NSEC3 (iterations 0, salt -, opt-out)". Signed means a DNSKEY
 // RRset at the apex (RFC 4035 §2.1).
@@ -57,7 +39,7 @@ constexpr std::size_t kNsec3FlagsOffset = 1;
     std::string salt;
     dns::hex_encode(params.salt_bytes(), salt);
     return "signed with NSEC3 (iterations " + std::to_string(params.iterations) + ", salt " +
-           (salt.empty() ? "-" : salt) + (has_opt_out(version) ? ", opt-out)" : ", no opt-out)");
+           (salt.empty() ? "-" : salt) + (chain->has_opt_out() ? ", opt-out)" : ", no opt-out)");
   }
   if (apex.find(dns::RRType::NSEC) != nullptr) return "signed with NSEC";
   return "signed, without an NSEC or NSEC3 chain";

@@ -3,6 +3,7 @@
 // the hash of a name, and the zone's NSEC3 records ordered by hash so that
 // the matching and the covering record of a hash are found by binary search.
 // Nothing here allocates once a chain is built.
+#include <algorithm>
 #include <array>
 #include <cstddef>
 #include <cstdint>
@@ -59,6 +60,10 @@ class Nsec3Chain {
   // hash, wrapping at the end of the chain), or null when `hash` matches.
   [[nodiscard]] const Nsec3Entry* covering(const Nsec3Hash& hash) const noexcept;
   [[nodiscard]] std::size_t size() const noexcept { return entries_.size(); }
+  // Some entry has the opt-out flag (RFC 5155 §6 allows a mixture).
+  [[nodiscard]] bool has_opt_out() const noexcept {
+    return std::any_of(entries_.begin(), entries_.end(), [](const Nsec3Entry& e) { return e.opt_out; });
+  }
   // The hashes of the origin and of *.<origin>, computed once: most denials
   // have the apex as closest encloser, so the query path rarely hashes them.
   [[nodiscard]] const Nsec3Hash& origin_hash() const noexcept { return origin_hash_; }
