@@ -7,6 +7,7 @@
 
 #if defined(__x86_64__) || defined(__i386__)
 #define ZONED_SHA1_X86 1
+#include <cpuid.h>
 #include <immintrin.h>
 #else
 #define ZONED_SHA1_X86 0
@@ -112,9 +113,14 @@ __attribute__((target("sha,sse4.1,ssse3"))) void compress_sha_extensions(std::ar
 }
 
 bool cpu_has_sha_extensions() noexcept {
+  // CPUID leaf 7 EBX bit 29: SHA; leaf 1 ECX bits 19 and 9: SSE4.1, SSSE3.
+  // (cpuid.h rather than __builtin_cpu_supports("sha"), which clang lacks.)
   static const bool present = [] {
-    __builtin_cpu_init();
-    return __builtin_cpu_supports("sha") && __builtin_cpu_supports("sse4.1") && __builtin_cpu_supports("ssse3");
+    unsigned a = 0, b = 0, c = 0, d = 0;
+    if (__get_cpuid(1, &a, &b, &c, &d) == 0) return false;
+    const bool sse = (c & (1u << 19)) != 0 && (c & (1u << 9)) != 0;
+    if (__get_cpuid_count(7, 0, &a, &b, &c, &d) == 0) return false;
+    return sse && (b & (1u << 29)) != 0;
   }();
   return present;
 }
