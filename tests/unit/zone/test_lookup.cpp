@@ -20,14 +20,6 @@ using dns::RRType;
 
 namespace {
 
-std::unique_ptr<const ZoneVersion> build_zone(std::string_view text, std::string_view origin) {
-  RecordList rl;
-  auto out = parse(text, rl, origin);
-  REQUIRE(count(out.diagnostics, Severity::Error) == 0);
-  rl.sort();
-  return ZoneVersion::build(rl, name(origin));
-}
-
 std::string owner(const Node* n) { return n == nullptr ? "" : n->owner_name().to_text(); }
 
 const std::string kDs = "sub DS 12345 8 2 " + std::string(64, 'a') + "\n";

@@ -49,14 +49,6 @@ Nsec3Hash decode(std::string_view label) {
   return h;
 }
 
-std::unique_ptr<const ZoneVersion> build_zone(std::string_view text, std::string_view origin) {
-  RecordList rl;
-  auto out = parse(text, rl, origin);
-  REQUIRE(count(out.diagnostics, Severity::Error) == 0);
-  rl.sort();
-  return ZoneVersion::build(rl, name(origin));
-}
-
 std::string owner(const Nsec3Entry* e) { return e == nullptr ? "" : e->node->owner_name().to_text(); }
 
 constexpr std::string_view kApexText =

@@ -1,12 +1,17 @@
 #pragma once
-// Helpers for the zone tests: parse text into a RecordList, find diagnostics.
+// Helpers for the zone tests: parse text into a RecordList or a ZoneVersion,
+// find diagnostics.
 // Test files use them unqualified (`using namespace zoned::zone::test;`).
+#include <doctest/doctest.h>
+
+#include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "zone/master_file.hpp"
 #include "zone/record_list.hpp"
+#include "zone/zone_version.hpp"
 
 namespace zoned::zone::test {
 
@@ -29,6 +34,15 @@ inline std::size_t count(const std::vector<Diagnostic>& ds, Severity sev) {
   std::size_t n = 0;
   for (const auto& d : ds) n += d.severity == sev;
   return n;
+}
+
+// A version of the zone in `text`, which must parse without errors.
+inline std::unique_ptr<const ZoneVersion> build_zone(std::string_view text, std::string_view origin) {
+  RecordList rl;
+  auto out = parse(text, rl, origin);
+  REQUIRE(count(out.diagnostics, Severity::Error) == 0);
+  rl.sort();
+  return ZoneVersion::build(rl, name(origin));
 }
 
 constexpr std::string_view kApex =
