@@ -23,7 +23,7 @@ void MessageWriter::reset() noexcept {
   ext_rcode_ = 0;
   table_.clear();
   question_name_size_ = 0;
-  last_owner_.size = 0;
+  for (RecentName& r : recent_) r.size = 0;
   if (buf_.size() < kHeaderSize || limit_ < kHeaderSize) {
     size_ = 0;
     limit_ = 0;
@@ -75,7 +75,9 @@ void MessageWriter::rollback(const Mark& m) noexcept {
   table_.truncate(m.table_size);
   section_ = m.section;
   if (counts_[0] == 0) question_name_size_ = 0;
-  if (last_owner_.offset >= m.size) last_owner_.size = 0;  // its bytes are gone
+  for (RecentName& r : recent_) {
+    if (r.offset >= m.size) r.size = 0;  // its bytes are gone
+  }
 }
 
 bool MessageWriter::write_bytes(std::span<const std::uint8_t> bytes) noexcept {
@@ -100,17 +102,8 @@ bool MessageWriter::write_name(std::span<const std::uint8_t> name, bool compress
   if (end == 0) return false;  // not one valid uncompressed name
   name = name.first(end);
   if (compress && labels > 0) {
-    // The common repeats need no search: the question name again (answer
-    // owners), or the owner of the previous record (the rest of an RRset).
-    std::size_t whole = 0;
-    if (name.size() == question_name_size_ &&
-        std::memcmp(name.data(), buf_.data() + kHeaderSize, name.size()) == 0) {
-      whole = kHeaderSize;
-    } else if (name.size() == last_owner_.size &&
-               std::memcmp(name.data(), last_owner_.bytes.data(), name.size()) == 0) {
-      whole = last_owner_.offset;
-    }
-    if (whole != 0) return write_pointer(whole);
+    // The common repeats need no search (known_name()).
+    if (const std::size_t whole = known_name(name); whole != 0) return write_pointer(whole);
   }
   // Longest already-written suffix: labels before it are written, then a pointer.
   std::size_t keep = labels;  // labels written literally
@@ -135,8 +128,30 @@ bool MessageWriter::write_name(std::span<const std::uint8_t> name, bool compress
   if (compress) {
     for (std::size_t i = 0; i < keep; ++i) table_.add(at + starts[i], labels - i, hashes[i]);
   }
-  written_name_at_ = keep > 0 ? at : target;
+  if (compress && labels > 0) remember(name, keep > 0 ? at : target);
   return true;
+}
+
+std::size_t MessageWriter::known_name(std::span<const std::uint8_t> name) const noexcept {
+  if (name.size() == question_name_size_ && std::memcmp(name.data(), buf_.data() + kHeaderSize, name.size()) == 0) {
+    return kHeaderSize;
+  }
+  for (const RecentName& r : recent_) {
+    if (r.size == name.size() && std::memcmp(name.data(), r.bytes.data(), name.size()) == 0) return r.offset;
+  }
+  return 0;
+}
+
+void MessageWriter::remember(std::span<const std::uint8_t> name, std::size_t offset) noexcept {
+  // The question's name (at kHeaderSize) has a check of its own.
+  if (offset == kHeaderSize || offset > CompressionTable::kMaxPointerOffset || name.size() > Name::kMaxWireLength) {
+    return;
+  }
+  RecentName& r = recent_[next_recent_];
+  next_recent_ = (next_recent_ + 1) % kRecentNames;
+  std::memcpy(r.bytes.data(), name.data(), name.size());
+  r.size = name.size();
+  r.offset = offset;
 }
 
 bool MessageWriter::write_pointer(std::size_t target) noexcept {
@@ -144,7 +159,6 @@ bool MessageWriter::write_pointer(std::size_t target) noexcept {
   buf_[size_] = static_cast<std::uint8_t>(0xc0 | (target >> 8));
   buf_[size_ + 1] = static_cast<std::uint8_t>(target);
   size_ += 2;
-  written_name_at_ = target;
   return true;
 }
 
@@ -172,14 +186,6 @@ bool MessageWriter::begin_rr(Section s, std::span<const std::uint8_t> owner, RRT
   if (size_ == 0 || s == Section::Question || s < section_) return false;
   if (counts_[static_cast<std::size_t>(s)] == 0xffff) return false;
   if (!write_name(owner, true)) return false;
-  if (written_name_at_ <= CompressionTable::kMaxPointerOffset) {
-    const std::size_t n = std::min(owner.size(), last_owner_.bytes.size());  // write_name() checked it
-    std::memcpy(last_owner_.bytes.data(), owner.data(), n);
-    last_owner_.size = n;
-    last_owner_.offset = written_name_at_;
-  } else {
-    last_owner_.size = 0;
-  }
   const auto t = static_cast<std::uint16_t>(type);
   const auto c = static_cast<std::uint16_t>(rclass);
   const std::array<std::uint8_t, kRRFixedSize> fixed{

@@ -136,16 +136,21 @@ class MessageWriter {
   std::uint8_t ext_rcode_ = 0;
   CompressionTable table_;
   // Names written again and again, found without a table search: the first
-  // question's name (at kHeaderSize, uncompressed) and the owner given to
-  // the last begin_rr() (the rest of an RRset), compared byte for byte.
+  // question's name (at kHeaderSize, uncompressed) and the last few names
+  // written (an RRset's owner, the NS or MX targets that glue and additional
+  // records are owned by), compared byte for byte.
   std::size_t question_name_size_ = 0;
-  struct RecentOwner {
+  struct RecentName {
     std::array<std::uint8_t, Name::kMaxWireLength> bytes;  // [0, size) valid
     std::size_t size = 0;                                   // 0: none
     std::size_t offset = 0;  // what a pointer to this name points at
   };
-  RecentOwner last_owner_;
-  std::size_t written_name_at_ = 0;  // what the name write_name() last wrote refers to
+  static constexpr std::size_t kRecentNames = 4;
+  std::array<RecentName, kRecentNames> recent_;
+  std::size_t next_recent_ = 0;  // the slot the next name replaces
+  // A pointer target equal to `name`, or 0.
+  [[nodiscard]] std::size_t known_name(std::span<const std::uint8_t> name) const noexcept;
+  void remember(std::span<const std::uint8_t> name, std::size_t offset) noexcept;
 };
 
 }  // namespace zoned::dns

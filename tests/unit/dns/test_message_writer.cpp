@@ -322,7 +322,7 @@ TEST_CASE("message writer: names past 16 KiB are written but never pointed at") 
                                            "www.example.com."});
 }
 
-TEST_CASE("message writer: the question name and a repeated owner become pointers, and a rollback forgets the owner") {
+TEST_CASE("message writer: the question name and recently written names become pointers, and a rollback forgets them") {
   std::array<std::uint8_t, 512> buf{};
   MessageWriter w(buf);
   REQUIRE(w.add_question(N("www.example.com."), RRType::A, RRClass::IN));
@@ -338,6 +338,21 @@ TEST_CASE("message writer: the question name and a repeated owner become pointer
   want.name("ns.other.net").u16(1).u16(1).u32(60).u16(4).raw({192, 0, 2, 1});
   want.ptr(other_at).u16(1).u16(1).u32(60).u16(4).raw({192, 0, 2, 2});
   CHECK(hex(w.message()) == hex(want.b));
+
+  // A name written in rdata (an NS target) and then as an owner (its glue)
+  // points at where the rdata holds it.
+  std::array<std::uint8_t, 512> glue_buf{};
+  MessageWriter g(glue_buf);
+  REQUIRE(g.add_question(N("example.com."), RRType::NS, RRClass::IN));
+  const Name target = N("ns.glue.test.");
+  REQUIRE(g.add_rr(Section::Answer, N("example.com."), RRType::NS, RRClass::IN, 60, target.wire()));
+  REQUIRE(g.add_rr(Section::Additional, target, RRType::A, RRClass::IN, 60, kA1));
+  Bytes glue;
+  glue.header(0, 0, 1, 1, 0, 1).name("example.com").u16(2).u16(1);
+  glue.ptr(12).u16(2).u16(1).u32(60).u16(14);
+  const unsigned target_at = static_cast<unsigned>(glue.size());
+  glue.name("ns.glue.test").ptr(target_at).u16(1).u16(1).u32(60).u16(4).raw({192, 0, 2, 1});
+  CHECK(hex(g.message()) == hex(glue.b));
 
   // The owner written after a mark is gone after the rollback: the same
   // name written again is written out, not pointed at the lost bytes.
