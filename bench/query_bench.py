@@ -281,25 +281,26 @@ class Server:
                 except OSError:
                     continue  # the thread ended meanwhile
 
-    def answers(self, origin):
+    def ask_soa(self, origin, option):
+        """kdig's output for the SOA of `origin` over TCP with `option`
+        (+short, +dnssec), or None when the server did not answer."""
         try:
             r = subprocess.run(["kdig", "@127.0.0.1", "-p", str(self.port), "+tcp", "+retry=0",
-                                "+time=1", "+short", "SOA", origin],
+                                "+time=1", option, "SOA", origin],
                                capture_output=True, text=True, timeout=5)
         except subprocess.TimeoutExpired:
-            return False
-        return r.returncode == 0 and (not self.needs_answer or r.stdout.strip() != "")
+            return None
+        return r.stdout if r.returncode == 0 else None
+
+    def answers(self, origin):
+        out = self.ask_soa(origin, "+short")
+        return out is not None and (not self.needs_answer or out.strip() != "")
 
     def signs_answers(self, origin):
         """True when the SOA answer to a query with DO carries its RRSIG
         (RFC 4035 §3.1.1): the server serves the signed zone as signed."""
-        try:
-            r = subprocess.run(["kdig", "@127.0.0.1", "-p", str(self.port), "+tcp", "+retry=0",
-                                "+time=1", "+dnssec", "SOA", origin],
-                               capture_output=True, text=True, timeout=5)
-        except subprocess.TimeoutExpired:
-            return False
-        return r.returncode == 0 and re.search(r"\sRRSIG\s+SOA\s", r.stdout) is not None
+        out = self.ask_soa(origin, "+dnssec")
+        return out is not None and re.search(r"\sRRSIG\s+SOA\s", out) is not None
 
     def cpu(self):
         return cpu_seconds(self.proc.pid)
