@@ -29,6 +29,11 @@ constexpr milliseconds kMinTcpTimeout{100};
 constexpr milliseconds kMaxTcpIdleTimeout{6'553'500};
 constexpr milliseconds kMaxTcpIoTimeout = std::chrono::minutes(10);
 constexpr milliseconds kMaxSqlitePoll = std::chrono::hours(24);
+constexpr std::uint64_t kMaxRrlRate = 1'000'000;
+constexpr std::uint64_t kMaxRrlSlip = 10;  // BIND's limit too
+constexpr std::uint64_t kMaxRrlWindow = 3600;
+constexpr std::uint64_t kMinRrlTable = 1024;
+constexpr std::uint64_t kMaxRrlTable = 1u << 24;
 
 constexpr std::array<std::string_view, 7> kLogLevels{"trace", "debug", "info", "warn",
                                                      "error", "critical", "off"};
@@ -45,6 +50,7 @@ class ConfigParser {
     reader_.read_mapping(root, root.Mark(), "the top level", {
         {"server", [&](const ConfigField& f) { read_server(f); }},
         {"control", [&](const ConfigField& f) { read_control(f); }},
+        {"metrics", [&](const ConfigField& f) { read_metrics(f); }},
         {"log", [&](const ConfigField& f) { read_log(f); }},
         {"zones", [&](const ConfigField& f) { read_zones(f); }},
     });
@@ -71,6 +77,51 @@ class ConfigParser {
         {"pid-file", [&](const ConfigField& f) { server.pid_file = reader_.path(f); }},
         {"user", [&](const ConfigField& f) { server.user = reader_.text(f); }},
         {"cookies", [&](const ConfigField& f) { server.cookies = reader_.boolean(f); }},
+        {"rrl", [&](const ConfigField& f) { read_rrl(f); }},
+    });
+  }
+
+  void read_rrl(const ConfigField& section) {
+    RrlConfig& rrl = config_.server.rrl;
+    rrl.enabled = true;
+    reader_.read_mapping(section.value, section.mark(), "`rrl`", {
+        {"rate", [&](const ConfigField& f) {
+           rrl.rate = static_cast<std::uint32_t>(reader_.integer(f, 1, kMaxRrlRate));
+         }},
+        {"slip", [&](const ConfigField& f) {
+           rrl.slip = static_cast<std::uint32_t>(reader_.integer(f, 0, kMaxRrlSlip));
+         }},
+        {"window", [&](const ConfigField& f) {
+           rrl.window = static_cast<std::uint32_t>(reader_.integer(f, 1, kMaxRrlWindow));
+         }},
+        {"ipv4-prefix", [&](const ConfigField& f) {
+           rrl.ipv4_prefix = static_cast<std::uint8_t>(reader_.integer(f, 8, 32));
+         }},
+        {"ipv6-prefix", [&](const ConfigField& f) {
+           rrl.ipv6_prefix = static_cast<std::uint8_t>(reader_.integer(f, 16, 128));
+         }},
+        {"exempt", [&](const ConfigField& f) {
+           for (const YAML::Node& entry : reader_.list(f)) {
+             const std::string text = reader_.text(entry, entry.Mark(), "an `exempt` entry");
+             Result<AddressPrefix> prefix = parse_address_prefix(text);
+             if (!prefix) reader_.fail(entry.Mark(), prefix.error());
+             rrl.exempt.push_back(*prefix);
+           }
+         }},
+        {"log-only", [&](const ConfigField& f) { rrl.log_only = reader_.boolean(f); }},
+        {"table-size", [&](const ConfigField& f) {
+           rrl.table_size = reader_.integer(f, kMinRrlTable, kMaxRrlTable);
+         }},
+    });
+  }
+
+  void read_metrics(const ConfigField& section) {
+    reader_.read_mapping(section.value, section.mark(), "`metrics`", {
+        {"listen", [&](const ConfigField& f) {
+           Result<ListenAddress> address = parse_listen_address(reader_.text(f));
+           if (!address) reader_.fail(f.mark(), address.error());
+           config_.metrics.listen = *address;
+         }},
     });
   }
 

@@ -3,6 +3,7 @@
 // checks every key and value and reports file:line with a hint; a config that
 // loads is complete (defaults filled in, relative paths made absolute against
 // the config file's directory). Nothing here opens sockets or reads zones.
+#include <array>
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
@@ -50,6 +51,30 @@ struct TcpLimits {
   bool operator==(const TcpLimits&) const = default;
 };
 
+// An address prefix ("192.0.2.0/24", "2001:db8::/32", or a bare address for
+// one host), for RRL exemptions. Bits past `length` are zero.
+struct AddressPrefix {
+  bool ipv6 = false;
+  std::array<std::uint8_t, 16> address{};  // IPv4 uses the first 4 bytes
+  std::uint8_t length = 0;                  // 0..32 or 0..128
+  bool operator==(const AddressPrefix&) const = default;
+};
+
+// Response Rate Limiting (`server: rrl:`), as in BIND and Knot: token buckets
+// per client prefix and response class. Off unless the section is present.
+struct RrlConfig {
+  bool enabled = false;
+  std::uint32_t rate = 20;           // responses per second per bucket (1..1,000,000)
+  std::uint32_t slip = 2;            // every Nth limited response goes out TC=1; 0 = drop all
+  std::uint32_t window = 15;         // seconds of credit/debt a bucket remembers (1..3600)
+  std::uint8_t ipv4_prefix = 24;     // client prefix that shares a bucket
+  std::uint8_t ipv6_prefix = 56;
+  std::vector<AddressPrefix> exempt; // never limited
+  bool log_only = false;             // count and log what would be limited, limit nothing
+  std::size_t table_size = 65536;    // buckets (memory bound), rounded up to a power of two
+  bool operator==(const RrlConfig&) const = default;
+};
+
 struct ServerConfig {
   std::vector<ListenAddress> listen;   // default when absent: 0.0.0.0@53 and ::@53
   unsigned workers = 0;                // 0 = one per core (resolved by the daemon)
@@ -60,6 +85,7 @@ struct ServerConfig {
   std::filesystem::path pid_file;      // empty: none
   std::string user;                    // empty: do not drop privileges
   bool cookies = true;                 // RFC 7873 server cookies
+  RrlConfig rrl;
   bool operator==(const ServerConfig&) const = default;
 };
 
@@ -68,10 +94,17 @@ struct ControlConfig {
   bool operator==(const ControlConfig&) const = default;
 };
 
+// The Prometheus endpoint (`metrics: listen: ADDR@PORT`), served at /metrics.
+struct MetricsConfig {
+  std::optional<ListenAddress> listen;  // absent: no endpoint
+  bool operator==(const MetricsConfig&) const = default;
+};
+
 struct Config {
   std::filesystem::path path;          // the file this came from (absolute)
   ServerConfig server;
   ControlConfig control;
+  MetricsConfig metrics;
   LogConfig log;
   std::vector<ZoneConfig> zones;
   bool operator==(const Config&) const = default;
@@ -84,5 +117,7 @@ struct Config {
 
 // "ADDR@PORT" → ListenAddress, or why not.
 [[nodiscard]] Result<ListenAddress> parse_listen_address(std::string_view text);
+// "ADDR/LEN" or "ADDR" → AddressPrefix (host bits must be zero), or why not.
+[[nodiscard]] Result<AddressPrefix> parse_address_prefix(std::string_view text);
 
 }  // namespace zoned::server

@@ -141,4 +141,34 @@ Result<ListenAddress> parse_listen_address(std::string_view text) {
                "like 127.0.0.1@5353 or ::1@5353; host names are not looked up)"};
 }
 
+Result<AddressPrefix> parse_address_prefix(std::string_view text) {
+  const std::size_t slash = text.find('/');
+  const std::string address(text.substr(0, slash));
+  AddressPrefix prefix;
+  if (inet_pton(AF_INET, address.c_str(), prefix.address.data()) == 1) {
+    prefix.length = 32;
+  } else if (inet_pton(AF_INET6, address.c_str(), prefix.address.data()) == 1) {
+    prefix.ipv6 = true;
+    prefix.length = 128;
+  } else {
+    return Error{backticked(text) + " is not an address prefix (expected ADDR/LEN, like " +
+                 "192.0.2.0/24 or 2001:db8::/32)"};
+  }
+  if (slash != std::string_view::npos) {
+    const auto length = parse_decimal(text.substr(slash + 1));
+    if (!length || *length > prefix.length) {
+      return Error{backticked(text) + ": the prefix length must be 0.." +
+                   std::to_string(prefix.length)};
+    }
+    prefix.length = static_cast<std::uint8_t>(*length);
+  }
+  for (std::size_t bit = prefix.length; bit < 128; ++bit) {
+    if ((prefix.address[bit / 8] & (0x80u >> (bit % 8))) != 0) {
+      return Error{backticked(text) + " has bits set past its /" + std::to_string(prefix.length) +
+                   " (did you mean the network address?)"};
+    }
+  }
+  return prefix;
+}
+
 }  // namespace zoned::server

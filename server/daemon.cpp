@@ -53,6 +53,7 @@ void keep_restart_only_keys(const Config& running, Config& next) {
   keep("server.user", running.server.user, next.server.user);
   keep("server.pid-file", running.server.pid_file, next.server.pid_file);
   keep("control", running.control, next.control);
+  keep("metrics", running.metrics, next.metrics);
 }
 
 }  // namespace
@@ -61,7 +62,8 @@ Daemon::Daemon(Config config)
     : config_(std::move(config)),
       signals_(io_, SIGHUP, SIGTERM, SIGINT),
       tick_(io_),
-      next_cookie_rotation_(std::chrono::steady_clock::now() + kCookieSecretLifetime) {}
+      next_cookie_rotation_(std::chrono::steady_clock::now() + kCookieSecretLifetime),
+      stats_(make_network_settings(config_.server).workers) {}
 
 Daemon::~Daemon() = default;
 
@@ -89,11 +91,16 @@ bool Daemon::start() {
       domain_, std::make_unique<const EngineSettings>(make_engine_settings(config_.server, cookies_)));
 
   manager_.apply(config_.zones);
+  rrl_.configure(config_.server.rrl);
 
   network_ = std::make_unique<Network>(make_network_settings(config_.server), zones_, domain_,
-                                       settings_->pointer());
+                                       settings_->pointer(), rrl_, stats_);
   if (auto started = network_->start(); !started) {
     spdlog::critical("cannot serve: {}", started.error());
+    return false;
+  }
+  if (auto started = metrics_.start(config_.metrics); !started) {
+    spdlog::critical("cannot serve metrics: {}", started.error());
     return false;
   }
   if (!config_.server.pid_file.empty()) {
@@ -127,6 +134,8 @@ void Daemon::log_summary() const {
     }
   }
   for (const auto& socket : network_->describe_sockets()) spdlog::info("  listening {}", socket);
+  if (const std::string metrics = metrics_.describe(); !metrics.empty())
+    spdlog::info("  metrics {}", metrics);
   spdlog::info("zoned {} serving {} zone(s) ({} failed to load) with {} worker(s), pid {}",
                kZonedVersion, statuses.size() - failed, failed,
                make_network_settings(config_.server).workers, ::getpid());
@@ -183,6 +192,7 @@ void Daemon::reload() {
   keep_restart_only_keys(config_, *next);
   config_ = std::move(*next);
   publish_engine_settings();
+  rrl_.configure(config_.server.rrl);
   const std::size_t loaded = manager_.apply(config_.zones);
   domain_.reclaim();
   spdlog::info("reload done: {} zone(s) loaded, {} served", loaded, zones_.size());
@@ -196,6 +206,7 @@ void Daemon::publish_engine_settings() {
 void Daemon::stop() {
   signals_.cancel();
   tick_.cancel();
+  metrics_.stop();
   network_->stop();
   if (auto removed = pid_file_.remove(); !removed) spdlog::warn("{}", removed.error());
   spdlog::info("zoned stopped");

@@ -19,9 +19,12 @@
 #include <memory>
 
 #include "server/config.hpp"
+#include "server/metrics_server.hpp"
 #include "server/network.hpp"
 #include "server/pid_file.hpp"
+#include "server/rrl.hpp"
 #include "server/settings.hpp"
+#include "server/stats.hpp"
 #include "server/zone_manager.hpp"
 #include "zone/qsbr.hpp"
 #include "zone/zone_set.hpp"
@@ -65,7 +68,10 @@ class Daemon {
   CookieRotation cookies_;
   std::chrono::steady_clock::time_point next_cookie_rotation_;
   std::unique_ptr<PublishedSettings> settings_;
+  RateLimiter rrl_;
+  ServerStats stats_;
   std::unique_ptr<Network> network_;
+  MetricsServer metrics_{io_, stats_, manager_};
   PidFile pid_file_;
 };
 

@@ -12,11 +12,13 @@ namespace zoned::server {
 
 struct Network::Impl {
   Impl(const NetworkSettings& s, const zone::ZoneSet& z, zone::ReclaimDomain& d,
-       const std::atomic<const EngineSettings*>& e)
+       const std::atomic<const EngineSettings*>& e, RateLimiter& r, ServerStats& st)
       : settings(s),
         zones(z),
         domain(d),
         engine_settings(e),
+        rrl(r),
+        stats(st),
         limiter(s.tcp.max_connections, s.tcp.max_connections_per_client) {}
 
   [[nodiscard]] unsigned worker_count() const { return std::max(settings.workers, 1u); }
@@ -26,6 +28,8 @@ struct Network::Impl {
   const zone::ZoneSet& zones;
   zone::ReclaimDomain& domain;
   const std::atomic<const EngineSettings*>& engine_settings;
+  RateLimiter& rrl;
+  ServerStats& stats;
   // Outlives the workers: their connections hold its tickets.
   ConnectionLimiter limiter;
   std::vector<std::unique_ptr<Worker>> workers;
@@ -33,8 +37,9 @@ struct Network::Impl {
 
 Network::Network(const NetworkSettings& settings, const zone::ZoneSet& zones,
                  zone::ReclaimDomain& domain,
-                 const std::atomic<const EngineSettings*>& engine_settings)
-    : impl_(std::make_unique<Impl>(settings, zones, domain, engine_settings)) {}
+                 const std::atomic<const EngineSettings*>& engine_settings, RateLimiter& rrl,
+                 ServerStats& stats)
+    : impl_(std::make_unique<Impl>(settings, zones, domain, engine_settings, rrl, stats)) {}
 
 Network::~Network() { stop(); }
 
@@ -44,9 +49,10 @@ Result<bool> Network::Impl::open_sockets() {
       if (auto free = probe_exclusive(address, kind); !free) return Error{free.error()};
     }
   }
+  if (stats.workers() < worker_count()) return Error{"statistics have fewer slots than workers"};
   for (unsigned i = 0; i < worker_count(); ++i) {
-    workers.push_back(
-        std::make_unique<Worker>(zones, domain, engine_settings, settings.tcp, limiter));
+    workers.push_back(std::make_unique<Worker>(zones, domain, engine_settings, settings.tcp,
+                                               limiter, rrl, stats.worker(i)));
   }
   for (const ListenAddress& address : settings.listen) {
     const auto where = resolve(address);

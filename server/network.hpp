@@ -13,6 +13,8 @@
 #include "dns/result.hpp"
 #include "server/config.hpp"
 #include "server/query/query_engine.hpp"
+#include "server/rrl.hpp"
+#include "server/stats.hpp"
 #include "zone/qsbr.hpp"
 #include "zone/zone_set.hpp"
 
@@ -26,8 +28,10 @@ struct NetworkSettings {
 
 class Network {
  public:
+  // `stats` has a slot for each of settings.workers; `rrl` is shared by all.
   Network(const NetworkSettings& settings, const zone::ZoneSet& zones, zone::ReclaimDomain& domain,
-          const std::atomic<const EngineSettings*>& engine_settings);
+          const std::atomic<const EngineSettings*>& engine_settings, RateLimiter& rrl,
+          ServerStats& stats);
   ~Network();  // stops if running
   Network(const Network&) = delete;
   Network& operator=(const Network&) = delete;

@@ -88,6 +88,7 @@ void TcpConnection::answer_one(std::span<const std::uint8_t> message, std::uint3
       .now = now,
   };
   const Outcome outcome = context_.engine.answer(request, context_.response_buffer());
+  context_.counters.record(Transport::Tcp, outcome, RrlAction::Pass);  // TCP is never rate limited
   if (outcome.size == 0) return;  // dropped: nothing to send, the stream goes on
   const auto frame = queued_answers_.prepare(kLengthPrefixSize + outcome.size);
   frame[0] = static_cast<std::uint8_t>(outcome.size >> 8);

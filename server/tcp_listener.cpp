@@ -74,7 +74,11 @@ void TcpListener::serve(boost::asio::ip::tcp::socket socket) {
   std::array<std::uint8_t, 16> address{};
   const std::size_t address_size = client_address(peer.data(), address);
   auto ticket = limiter_.admit({address.data(), address_size});
-  if (!ticket) return;  // over a cap: closed as `socket` goes out of scope
+  if (!ticket) {
+    context_.counters.tcp_refused();
+    return;  // over a cap: closed as `socket` goes out of scope
+  }
+  context_.counters.tcp_accepted();
   // Answers are written whole; Nagle would hold back the next one.
   socket.set_option(boost::asio::ip::tcp::no_delay(true), error);
   std::make_shared<TcpConnection>(std::move(socket), context_, limits_, std::move(*ticket),

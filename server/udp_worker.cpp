@@ -112,11 +112,16 @@ std::size_t UdpWorker::drain_once() noexcept {
         .now = now,
     };
     const Outcome outcome = context_.engine.answer(request, context_.response_buffer());
-    if (outcome.size == 0) continue;
+    std::size_t size = outcome.size;
+    const RrlAction action =
+        size == 0 ? RrlAction::Pass
+                  : context_.rrl.check(request, outcome, context_.response_buffer(), size);
+    context_.counters.record(Transport::Udp, outcome, action);
+    if (size == 0 || action == RrlAction::Drop) continue;
     // The query is done with: its slot takes the answer.
-    std::memcpy(received_data_[i].iov_base, context_.response.get(), outcome.size);
+    std::memcpy(received_data_[i].iov_base, context_.response.get(), size);
     msghdr& out = replies_[replies].msg_hdr;
-    reply_data_[replies] = {received_data_[i].iov_base, outcome.size};
+    reply_data_[replies] = {received_data_[i].iov_base, size};
     out.msg_name = in.msg_name;
     out.msg_namelen = in.msg_namelen;
     if (destination_control_ && reply_source_from_destination(in)) {

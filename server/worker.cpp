@@ -8,8 +8,12 @@ namespace zoned::server {
 
 Worker::Worker(const zone::ZoneSet& zones, zone::ReclaimDomain& domain,
                const std::atomic<const EngineSettings*>& engine_settings,
-               const TcpLimits& limits, ConnectionLimiter& limiter)
-    : domain_(domain), limits_(limits), limiter_(limiter), context_(zones, engine_settings) {
+               const TcpLimits& limits, ConnectionLimiter& limiter, RateLimiter& rrl,
+               WorkerCounters& counters)
+    : domain_(domain),
+      limits_(limits),
+      limiter_(limiter),
+      context_(zones, engine_settings, rrl, counters) {
   io_.emplace(1);
 }
 

@@ -23,7 +23,7 @@ class Worker {
  public:
   Worker(const zone::ZoneSet& zones, zone::ReclaimDomain& domain,
          const std::atomic<const EngineSettings*>& engine_settings, const TcpLimits& limits,
-         ConnectionLimiter& limiter);
+         ConnectionLimiter& limiter, RateLimiter& rrl, WorkerCounters& counters);
   ~Worker();  // stops if running
   Worker(const Worker&) = delete;
   Worker& operator=(const Worker&) = delete;

@@ -7,14 +7,20 @@
 #include <span>
 
 #include "server/query/query_engine.hpp"
+#include "server/rrl.hpp"
+#include "server/stats.hpp"
 #include "zone/qsbr.hpp"
 #include "zone/zone_set.hpp"
 
 namespace zoned::server {
 
 struct WorkerContext {
-  WorkerContext(const zone::ZoneSet& zones, const std::atomic<const EngineSettings*>& settings)
-      : engine(zones, settings), response(new std::uint8_t[kMaxResponseSize]) {}
+  WorkerContext(const zone::ZoneSet& zones, const std::atomic<const EngineSettings*>& settings,
+                RateLimiter& rate_limiter, WorkerCounters& worker_counters)
+      : engine(zones, settings),
+        response(new std::uint8_t[kMaxResponseSize]),
+        rrl(rate_limiter),
+        counters(worker_counters) {}
 
   [[nodiscard]] std::span<std::uint8_t> response_buffer() noexcept {
     return {response.get(), kMaxResponseSize};
@@ -22,6 +28,8 @@ struct WorkerContext {
 
   QueryEngine engine;
   std::unique_ptr<std::uint8_t[]> response;  // kMaxResponseSize, not zeroed
+  RateLimiter& rrl;          // shared by all workers (UDP only)
+  WorkerCounters& counters;  // this worker's
   // Registered by the worker thread itself when it starts.
   zone::ReclaimDomain::ReaderHandle reader;
 };

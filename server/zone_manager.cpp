@@ -122,6 +122,16 @@ std::size_t ZoneManager::apply(std::span<const ZoneConfig> configs) {
   return to_load.size();
 }
 
+Result<bool> ZoneManager::reload_zone(const dns::Name& domain) {
+  const auto it = std::find_if(managed_.begin(), managed_.end(),
+                               [&](const Managed& m) { return m.config.domain == domain; });
+  if (it == managed_.end()) return Error{"zone " + domain.to_text() + " is not configured"};
+  const std::size_t index = static_cast<std::size_t>(it - managed_.begin());
+  load_and_publish(std::span<const std::size_t>(&index, 1));
+  if (it->error) return Error{*it->error};
+  return true;
+}
+
 std::size_t ZoneManager::poll(Clock::time_point now) {
   std::vector<std::size_t> to_load;
   for (std::size_t i = 0; i < managed_.size(); ++i) {
@@ -198,6 +208,7 @@ void ZoneManager::publish(Managed& zone, Result<LoadedZone> loaded) {
   if (!zones_.publish(zone.config.domain, std::move(loaded->version)))
     spdlog::error("zone {}: not in the zone set, version dropped", name);
   zone.stamp = std::move(loaded->stamp);
+  zone.loaded_at = std::chrono::system_clock::now();
   zone.error.reset();
   zone.failed_stamp = {};
 }
@@ -205,7 +216,8 @@ void ZoneManager::publish(Managed& zone, Result<LoadedZone> loaded) {
 std::vector<ZoneManager::Status> ZoneManager::status() const {
   std::vector<Status> out;
   for (const auto& zone : managed_) {
-    Status s{zone.config.domain, describe_source(zone.config), std::nullopt, 0, zone.error};
+    Status s{zone.config.domain, describe_source(zone.config), std::nullopt, 0, zone.error,
+             zone.loaded_at};
     if (const auto* version = served(zone.config.domain)) {
       s.serial = version->serial();
       s.records = version->record_count();

@@ -36,6 +36,11 @@ class ZoneManager {
   // or whose last load failed. Returns how many zones were (re)loaded.
   std::size_t apply(std::span<const ZoneConfig> configs);
 
+  // Reloads one configured zone from its source now, whether or not the
+  // source changed. An error when the zone is not configured or does not
+  // load (the served version stays).
+  [[nodiscard]] Result<bool> reload_zone(const dns::Name& domain);
+
   // For SQLite zones with sqlite_poll > 0 whose interval has elapsed: reload
   // if the serial in the database changed. Returns how many were reloaded.
   std::size_t poll(Clock::time_point now);
@@ -46,6 +51,7 @@ class ZoneManager {
     std::optional<std::uint32_t> serial;  // of the version served, if any
     std::size_t records = 0;
     std::optional<std::string> error;   // why the last load failed
+    std::optional<std::chrono::system_clock::time_point> loaded_at;  // of the version served
   };
   [[nodiscard]] std::vector<Status> status() const;
 
@@ -56,6 +62,7 @@ class ZoneManager {
     std::optional<std::string> error;   // of the last load attempt
     SourceStamp failed_stamp;           // the source as it was when that load failed
     Clock::time_point next_poll{};
+    std::optional<std::chrono::system_clock::time_point> loaded_at;  // of the version served
   };
 
   // Loads every zone in `which` (indexes into managed_) in parallel and publishes the results.

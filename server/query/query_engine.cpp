@@ -52,10 +52,13 @@ Outcome QueryEngine::answer(const Request& request, std::span<std::uint8_t> out)
   writer.set_flags(static_cast<std::uint16_t>(dns::flag::QR | (reader.flags() & kCopiedFlags)));
 
   Outcome outcome;
+  outcome.opcode = static_cast<std::uint8_t>(reader.opcode());
   dns::Name qname;
   const bool has_question = reader.has_question() && reader.question_name(qname) == dns::WireError::Ok &&
                             writer.add_question(qname, reader.qtype(), reader.qclass());
 
+  if (has_question) outcome.qtype = reader.qtype();
+  zone_ = nullptr;
   Rcode rcode = Rcode::FORMERR;
   if (parsed != dns::ParseError::Ok || !has_question || edns_.malformed()) {
     outcome.malformed = true;
@@ -78,6 +81,7 @@ Outcome QueryEngine::answer(const Request& request, std::span<std::uint8_t> out)
   outcome.edns = edns_.present();
   outcome.do_bit = edns_.dnssec_ok();
   outcome.cookie_valid = edns_.cookie_valid();
+  outcome.zone = zone_;
   return outcome;
 }
 
@@ -134,6 +138,7 @@ Rcode QueryEngine::answer_from_zone(const dns::Name& qname, RRType qtype,
     edns_.add_extended_error(extended_error::kNotAuthoritative);  // as knotd
     return Rcode::REFUSED;
   }
+  zone_ = zone;
   const zone::ZoneVersion* version = zone->current();
   if (version == nullptr) return Rcode::SERVFAIL;  // served but not loaded (DESIGN.md "Answering")
 

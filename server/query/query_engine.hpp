@@ -50,10 +50,28 @@ struct Request {
   std::uint32_t now = 0;  // seconds since the epoch (cookie timestamps)
 };
 
-// What happened, for statistics and logs ([5/6]); `size` 0 means "send nothing".
+// The response classes RRL keeps apart (BIND/Knot): each has its own buckets.
+enum class ResponseKind : std::uint8_t {
+  Answer,    // positive answer (also CNAME/DNAME chains, wildcards): keyed by qname + qtype
+  Nodata,    // NOERROR, no answer: keyed by qname
+  Nxdomain,  // keyed by the zone apex
+  Referral,  // keyed by the delegation point
+  Error,     // REFUSED, SERVFAIL, FORMERR, NOTIMP...: keyed by the zone apex or nothing
+};
+
+// What happened, for statistics, RRL and logs; `size` 0 means "send nothing".
 struct Outcome {
   std::size_t size = 0;
   dns::Rcode rcode = dns::Rcode::NOERROR;
+  dns::RRType qtype{};           // 0 when there was no question
+  std::uint8_t opcode = 0;       // RFC 1035 §4.1.1 OPCODE
+  // The served zone that answered (per-zone statistics), null when none did.
+  // Valid until the worker's next quiescent point.
+  const zone::ZoneSet::Zone* zone = nullptr;
+  ResponseKind kind = ResponseKind::Error;
+  // The name RRL keys `kind` on (uncompressed wire form, possibly mixed case),
+  // pointing into the query or the zone: valid until the next answer().
+  std::span<const std::uint8_t> rrl_name;
   bool truncated = false;
   bool malformed = false;  // FORMERR or dropped as unparseable
   bool edns = false;
@@ -91,6 +109,7 @@ class QueryEngine {
   // Per-engine scratch, reused by every query (no allocation on the hot path).
   zone::Chain chain_;
   EdnsReply edns_;
+  const zone::ZoneSet::Zone* zone_ = nullptr;  // the zone answering the current query
 };
 
 }  // namespace zoned::server

@@ -17,6 +17,8 @@
 
 #include "query_test_util.hpp"
 #include "server/network.hpp"
+#include "server/rrl.hpp"
+#include "server/stats.hpp"
 #include "server/socket_util.hpp"
 
 namespace zoned::server::test {
@@ -58,6 +60,8 @@ struct ServedZones {
   zone::ZoneSet zones{domain};
   EngineSettings settings;
   std::atomic<const EngineSettings*> settings_ptr{&settings};
+  RateLimiter rrl;
+  ServerStats stats{4};  // slots for the most workers a test starts
 };
 
 inline NetworkSettings network_settings(const std::string& address, std::uint16_t port,

@@ -20,7 +20,7 @@ using dns::RRType;
 TEST_CASE("network: UDP queries are answered by every worker of a SO_REUSEPORT address") {
   ServedZones served;
   Network network(network_settings("127.0.0.1", 20400, 2), served.zones, served.domain,
-                  served.settings_ptr);
+                  served.settings_ptr, served.rrl, served.stats);
   REQUIRE(network.start().ok());
   const SocketAddress server = socket_address("127.0.0.1", 20400);
   // The kernel spreads clients over the two sockets by address and port:
@@ -42,7 +42,7 @@ TEST_CASE("network: UDP queries are answered by every worker of a SO_REUSEPORT a
 TEST_CASE("network: IPv6 listen address over UDP and TCP") {
   ServedZones served;
   Network network(network_settings("::1", 20401), served.zones, served.domain,
-                  served.settings_ptr);
+                  served.settings_ptr, served.rrl, served.stats);
   REQUIRE(network.start().ok());
   const SocketAddress server = socket_address("::1", 20401);
 
@@ -67,7 +67,8 @@ TEST_CASE("network: a busy address is an error naming it, and nothing stays open
   REQUIRE(::bind(squatter.get(), taken.get(), taken.length) == 0);
   NetworkSettings settings = network_settings("127.0.0.1", 20403, 2);
   settings.listen.push_back({"127.0.0.1", 20402});
-  Network network(settings, served.zones, served.domain, served.settings_ptr);
+  Network network(settings, served.zones, served.domain, served.settings_ptr, served.rrl,
+                  served.stats);
   const auto started = network.start();
   REQUIRE_FALSE(started.ok());
   CHECK(started.error() == "127.0.0.1@20402: Address already in use");
@@ -83,7 +84,8 @@ TEST_CASE("network: describe_sockets names each address and how many workers ser
   ServedZones served;
   NetworkSettings settings = network_settings("127.0.0.1", 20404, 3);
   settings.listen.push_back({"::1", 20404});
-  const Network network(settings, served.zones, served.domain, served.settings_ptr);
+  const Network network(settings, served.zones, served.domain, served.settings_ptr, served.rrl,
+                  served.stats);
   CHECK(network.describe_sockets() == std::vector<std::string>{"udp 127.0.0.1@20404 x3",
                                                                "tcp 127.0.0.1@20404 x3",
                                                                "udp ::1@20404 x3",
@@ -93,7 +95,7 @@ TEST_CASE("network: describe_sockets names each address and how many workers ser
 TEST_CASE("network: stop() with clients connected returns promptly and closes them") {
   ServedZones served;
   Network network(network_settings("127.0.0.1", 20405, 2), served.zones, served.domain,
-                  served.settings_ptr);
+                  served.settings_ptr, served.rrl, served.stats);
   REQUIRE(network.start().ok());
   const SocketAddress server = socket_address("127.0.0.1", 20405);
   std::vector<UniqueFd> clients;
@@ -112,7 +114,7 @@ TEST_CASE("network: stop() with clients connected returns promptly and closes th
 
 TEST_CASE("udp worker: a drained burst of queries allocates nothing") {
   ServedZones served;
-  WorkerContext context(served.zones, served.settings_ptr);
+  WorkerContext context(served.zones, served.settings_ptr, served.rrl, served.stats.worker(0));
   context.reader = served.domain.register_reader();  // online, on this thread
   boost::asio::io_context io;
   auto fd = open_listen_socket({"127.0.0.1", 20406}, SocketKind::Udp);
@@ -159,7 +161,7 @@ TEST_CASE("udp worker: a drained burst of queries allocates nothing") {
 TEST_CASE("udp worker: a datagram too short to answer is dropped, the next one answered") {
   ServedZones served;
   Network network(network_settings("127.0.0.1", 20407), served.zones, served.domain,
-                  served.settings_ptr);
+                  served.settings_ptr, served.rrl, served.stats);
   REQUIRE(network.start().ok());
   const SocketAddress server = socket_address("127.0.0.1", 20407);
   UniqueFd client = udp_client();
@@ -175,7 +177,7 @@ TEST_CASE("udp worker: replies name the query's destination as their source (IP_
   // Wildcard sockets ask for each datagram's destination; the same path is
   // driven here on 127.0.0.1 so that the test stays on loopback.
   ServedZones served;
-  WorkerContext context(served.zones, served.settings_ptr);
+  WorkerContext context(served.zones, served.settings_ptr, served.rrl, served.stats.worker(0));
   context.reader = served.domain.register_reader();
   boost::asio::io_context io;
   auto fd = open_listen_socket({"127.0.0.1", 20408}, SocketKind::Udp);

@@ -33,7 +33,8 @@ struct TcpServer {
               s.tcp = limits;
               return s;
             }(),
-            served.zones, served.domain, served.settings_ptr) {
+            served.zones, served.domain, served.settings_ptr, served.rrl,
+                  served.stats) {
     REQUIRE(network.start().ok());
   }
   ServedZones served;
@@ -264,7 +265,7 @@ TEST_CASE("tcp: a warmed-up connection allocates nothing per query") {
   constexpr std::size_t kAsioOperationsPerRound = 3;
   constexpr std::uint16_t kQueries = 16;
   ServedZones served;
-  WorkerContext context(served.zones, served.settings_ptr);
+  WorkerContext context(served.zones, served.settings_ptr, served.rrl, served.stats.worker(0));
   context.reader = served.domain.register_reader();
   context.reader.offline();  // as in a worker between wake-ups
   const TcpLimits limits;
