@@ -125,6 +125,15 @@ server:
   pid-file: /run/zoned.pid
   user: zoned
   cookies: no
+  rrl:
+    rate: 50
+    slip: 0
+    window: 5
+    ipv4-prefix: 32
+    ipv6-prefix: 64
+    exempt: [192.0.2.0/24, "2001:db8::/32", 198.51.100.7]
+    log-only: yes
+    table-size: 4096
   tcp:
     max-connections: 100
     max-connections-per-client: 100
@@ -133,6 +142,8 @@ server:
     io-timeout: 500ms
 control:
   socket: ../run/ctl.sock
+metrics:
+  listen: 127.0.0.1@9153
 log:
   level: debug
   target: logs/zoned.log
@@ -158,6 +169,19 @@ zones:
   CHECK(server.tcp.max_in_flight == 4);
   CHECK(server.tcp.idle_timeout == 120s);
   CHECK(server.tcp.io_timeout == 500ms);
+  CHECK(server.rrl.enabled);
+  CHECK(server.rrl.rate == 50);
+  CHECK(server.rrl.slip == 0);
+  CHECK(server.rrl.window == 5);
+  CHECK(server.rrl.ipv4_prefix == 32);
+  CHECK(server.rrl.ipv6_prefix == 64);
+  REQUIRE(server.rrl.exempt.size() == 3);
+  CHECK(server.rrl.exempt[0] == *parse_address_prefix("192.0.2.0/24"));
+  CHECK(server.rrl.exempt[1].ipv6);
+  CHECK(server.rrl.exempt[2].length == 32);
+  CHECK(server.rrl.log_only);
+  CHECK(server.rrl.table_size == 4096);
+  CHECK(config.metrics.listen == ListenAddress{"127.0.0.1", 9153});
   CHECK(config.control.socket == "/etc/run/ctl.sock");
   CHECK(config.log.level == "debug");
   CHECK(config.log.target == "/etc/zoned/logs/zoned.log");
@@ -235,6 +259,13 @@ const std::vector<BadConfig> kBadConfigs{
      "`identity` is too long (at most 255 bytes)"},
     {"version a list", "server:\n  version: [a]\n", 2, 12, "`version` must be a single value, not a list"},
     {"cookies not a boolean", "server:\n  cookies: sometimes\n", 2, 12, "`cookies` must be true or false"},
+    {"rrl rate 0", "server:\n  rrl:\n    rate: 0\n", 3, 11, "`rate` is out of range: 0 (from 1 to 1000000)"},
+    {"rrl slip 11", "server:\n  rrl:\n    slip: 11\n", 3, 11, "(from 0 to 10)"},
+    {"rrl ipv4-prefix 33", "server:\n  rrl:\n    ipv4-prefix: 33\n", 3, 18, "(from 8 to 32)"},
+    {"rrl exempt not a prefix", "server:\n  rrl:\n    exempt: [10.0.0.0/8, nowhere]\n", 3, 26,
+     "`nowhere` is not an address prefix"},
+    {"rrl typo", "server:\n  rrl:\n    rates: 5\n", 3, 5, "(did you mean `rate`?)"},
+    {"metrics listen bad port", "metrics:\n  listen: 127.0.0.1@99999\n", 2, 11, "bad port"},
     {"bad duration", "server:\n  tcp:\n    idle-timeout: 10x\n", 3, 19,
      "`idle-timeout` must be a duration, not `10x`"},
     {"duration too short", "server:\n  tcp:\n    io-timeout: 50ms\n", 3, 17,
@@ -365,6 +396,43 @@ TEST_CASE("config: ADDR@PORT") {
     CAPTURE(bad);
     CHECK_FALSE(parse_listen_address(bad).ok());
   }
+}
+
+TEST_CASE("config: RRL is off unless its section is present, with BIND's defaults") {
+  const Config off = parse_ok("server:\n  workers: 1\n");
+  CHECK_FALSE(off.server.rrl.enabled);
+  CHECK_FALSE(off.metrics.listen);
+  const Config on = parse_ok("server:\n  rrl:\n");
+  CHECK(on.server.rrl.enabled);
+  CHECK(on.server.rrl.rate == 20);
+  CHECK(on.server.rrl.slip == 2);
+  CHECK(on.server.rrl.window == 15);
+  CHECK(on.server.rrl.ipv4_prefix == 24);
+  CHECK(on.server.rrl.ipv6_prefix == 56);
+  CHECK(on.server.rrl.exempt.empty());
+  CHECK_FALSE(on.server.rrl.log_only);
+}
+
+TEST_CASE("config: address prefixes") {
+  const auto v4 = parse_address_prefix("10.1.0.0/16");
+  REQUIRE(v4.ok());
+  CHECK_FALSE(v4->ipv6);
+  CHECK(v4->length == 16);
+  CHECK(v4->address[0] == 10);
+  CHECK(v4->address[1] == 1);
+  const auto v6 = parse_address_prefix("2001:db8::/32");
+  REQUIRE(v6.ok());
+  CHECK(v6->ipv6);
+  CHECK(v6->length == 32);
+  CHECK(parse_address_prefix("::1")->length == 128);
+  CHECK(parse_address_prefix("0.0.0.0/0")->length == 0);
+  for (const std::string_view bad : {"", "10.0.0.0/33", "::/129", "10.0.0.1/24", "10.0.0.0/", "10.0.0.0/x",
+                                     "host/8", "10.0.0.0/-1", "2001:db8::1/32"}) {
+    CAPTURE(bad);
+    CHECK_FALSE(parse_address_prefix(bad).ok());
+  }
+  CHECK(parse_address_prefix("10.0.0.1/24").error().find("did you mean the network address?") !=
+        std::string::npos);
 }
 
 TEST_CASE("config: durations") {
