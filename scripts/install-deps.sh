@@ -6,7 +6,7 @@ set -euo pipefail
 
 BUILD_PKGS=(g++ cmake ninja-build pkg-config libboost-dev libssl-dev libyaml-cpp-dev
             libsqlite3-dev libspdlog-dev doctest-dev nlohmann-json3-dev)
-TEST_PKGS=(python3-dnspython python3-pytest bind9-utils bind9-dnsutils knot
+TEST_PKGS=(python3-dnspython python3-pytest bind9 bind9-utils bind9-dnsutils knot
            knot-dnsutils knot-dnssecutils nsd unbound ldnsutils dnsperf clang
            libclang-rt-14-dev)
 
