@@ -68,7 +68,7 @@ class Daemon {
   CookieRotation cookies_;
   std::chrono::steady_clock::time_point next_cookie_rotation_;
   std::unique_ptr<PublishedSettings> settings_;
-  RateLimiter rrl_;
+  RateLimiter rrl_{domain_};
   ServerStats stats_;
   std::unique_ptr<Network> network_;
   MetricsServer metrics_{io_, stats_, manager_};

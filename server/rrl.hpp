@@ -8,6 +8,7 @@
 
 #include "server/config.hpp"
 #include "server/query/query_engine.hpp"
+#include "zone/qsbr.hpp"
 
 namespace zoned::server {
 
@@ -19,7 +20,8 @@ enum class RrlAction : std::uint8_t {
 
 class RateLimiter {
  public:
-  RateLimiter() = default;
+  // Replaced tables are retired through `domain` (the workers' one).
+  explicit RateLimiter(zone::ReclaimDomain& domain) noexcept : domain_(domain) {}
   RateLimiter(const RateLimiter&) = delete;
   RateLimiter& operator=(const RateLimiter&) = delete;
 
@@ -30,6 +32,9 @@ class RateLimiter {
   // Slip, `response` and `size` now hold the truncated response.
   [[nodiscard]] RrlAction check(const Request& request, const Outcome& outcome,
                                 std::span<std::uint8_t> response, std::size_t& size) noexcept;
+
+ private:
+  zone::ReclaimDomain& domain_;
 };
 
 }  // namespace zoned::server

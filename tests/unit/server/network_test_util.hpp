@@ -60,7 +60,7 @@ struct ServedZones {
   zone::ZoneSet zones{domain};
   EngineSettings settings;
   std::atomic<const EngineSettings*> settings_ptr{&settings};
-  RateLimiter rrl;
+  RateLimiter rrl{domain};
   ServerStats stats{4};  // slots for the most workers a test starts
 };
 
