@@ -54,6 +54,8 @@ class ZoneManager {
     std::optional<std::chrono::system_clock::time_point> loaded_at;  // of the version served
   };
   [[nodiscard]] std::vector<Status> status() const;
+  // The served zones (statistics read each zone's counters).
+  [[nodiscard]] const zone::ZoneSet& zone_set() const noexcept { return zones_; }
 
  private:
   struct Managed {
