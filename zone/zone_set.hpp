@@ -67,6 +67,28 @@ class ZoneKeyIndex {
   std::size_t max_labels_ = 0;
 };
 
+// One worker's query counters for one zone (server statistics), a cache line
+// of its own. Only that worker writes it (a relaxed load and store, no shared
+// atomic increment per query); the control thread sums the slots of a zone
+// when asked. Kept in the zone itself so the query path needs no table from
+// zones to counters, and a removed zone's counts simply go with it.
+struct alignas(64) ZoneCounterSlot {
+  // Queries the zone was asked, then responses sent by rcode (rcode + 1 for
+  // NOERROR..REFUSED).
+  enum Counter : std::size_t {
+    Queries, NoError, FormErr, ServFail, NxDomain, NotImp, Refused, OtherRcode, kCount
+  };
+  void add(Counter c) noexcept {
+    auto& value = values[c];
+    value.store(value.load(std::memory_order_relaxed) + 1, std::memory_order_relaxed);
+  }
+  [[nodiscard]] std::uint64_t get(Counter c) const noexcept {
+    return values[c].load(std::memory_order_relaxed);
+  }
+
+  std::array<std::atomic<std::uint64_t>, kCount> values{};
+};
+
 // Generic over the version type so the reclamation logic can be tested with
 // stand-ins; the server uses ZoneSet (Version = ZoneVersion).
 template <class Version>
@@ -76,8 +98,12 @@ class BasicZoneSet {
   // reachable, i.e. for readers until their next quiescent point.
   class Zone {
    public:
-    explicit Zone(const dns::Name& apex, ReclaimDomain& domain)
-        : apex_(apex.lowercased()), domain_(&domain) {}
+    // `counter_slots`: one ZoneCounterSlot per worker thread.
+    Zone(const dns::Name& apex, ReclaimDomain& domain, unsigned counter_slots = 1)
+        : apex_(apex.lowercased()),
+          domain_(&domain),
+          counter_slots_(counter_slots),
+          counters_(std::make_unique<ZoneCounterSlot[]>(counter_slots)) {}
     Zone(const Zone&) = delete;
     Zone& operator=(const Zone&) = delete;
     // Runs only once no reader can reach this zone (its last table was
@@ -90,6 +116,10 @@ class BasicZoneSet {
     [[nodiscard]] const Version* current() const noexcept {
       return current_.load(std::memory_order_acquire);
     }
+    // Worker `slot`'s counters (slot < counter_slots()). Statistics are not
+    // zone data: they are written through the const Zone the reader holds.
+    [[nodiscard]] ZoneCounterSlot& counters(unsigned slot) const noexcept { return counters_[slot]; }
+    [[nodiscard]] unsigned counter_slots() const noexcept { return counter_slots_; }
 
    private:
     friend class BasicZoneSet;
@@ -103,10 +133,14 @@ class BasicZoneSet {
     dns::Name apex_;
     ReclaimDomain* domain_;
     std::atomic<const Version*> current_{nullptr};
+    unsigned counter_slots_;
+    std::unique_ptr<ZoneCounterSlot[]> counters_;
   };
 
-  explicit BasicZoneSet(ReclaimDomain& domain)
-      : domain_(domain), table_(new Table) {}
+  // Every zone added gets `counter_slots` ZoneCounterSlots: the daemon passes
+  // its worker count.
+  explicit BasicZoneSet(ReclaimDomain& domain, unsigned counter_slots = 1)
+      : domain_(domain), counter_slots_(counter_slots), table_(new Table) {}
   BasicZoneSet(const BasicZoneSet&) = delete;
   BasicZoneSet& operator=(const BasicZoneSet&) = delete;
   // Readers must be done with the set (tables and zones are freed directly).
@@ -154,7 +188,7 @@ class BasicZoneSet {
     const Table* old = table_.load(std::memory_order_relaxed);
     if (old->index.find_exact(apex) != ZoneKeyIndex::kNone) return false;
     auto zones = old->zones;
-    zones.push_back(std::make_shared<Zone>(apex, domain_));
+    zones.push_back(std::make_shared<Zone>(apex, domain_, counter_slots_));
     swap_table(std::move(zones));
     return true;
   }
@@ -206,6 +240,7 @@ class BasicZoneSet {
   }
 
   ReclaimDomain& domain_;
+  unsigned counter_slots_;
   std::atomic<const Table*> table_;
   std::mutex writer_mutex_;
 };
