@@ -63,7 +63,8 @@ class Daemon {
   // Declaration order is teardown order reversed: the Network (whose workers
   // read everything above it) goes first.
   zone::ReclaimDomain domain_;
-  zone::ZoneSet zones_{domain_};
+  // One counter slot per worker in every zone (per-zone statistics).
+  zone::ZoneSet zones_{domain_, make_network_settings(config_.server).workers};
   ZoneManager manager_{zones_};
   CookieRotation cookies_;
   std::chrono::steady_clock::time_point next_cookie_rotation_;
