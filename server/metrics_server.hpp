@@ -1,16 +1,26 @@
 #pragma once
 // The Prometheus endpoint: HTTP/1.1 (Boost.Beast) on the control thread's
 // io_context, GET /metrics answers the text exposition format built from
-// ServerStats and the zone manager's status. Off unless `metrics: listen:`.
+// ServerStats and the zone manager's status (stats_report.hpp). Off unless
+// `metrics: listen:`. Other paths get 404, other methods 405; each
+// connection carries one request (http_session.hpp has the limits) and at
+// most kMaxMetricsConnections are open at once (more are closed at once).
 #include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <memory>
 #include <string>
+#include <vector>
 
 #include "dns/result.hpp"
 #include "server/config.hpp"
+#include "server/http_session.hpp"
 #include "server/stats.hpp"
 #include "server/zone_manager.hpp"
 
 namespace zoned::server {
+
+inline constexpr std::size_t kMaxMetricsConnections = 16;
 
 class MetricsServer {
  public:
@@ -27,10 +37,20 @@ class MetricsServer {
   // "http 127.0.0.1@9153 /metrics", or empty when off (start-up log).
   [[nodiscard]] std::string describe() const;
 
+  // The response to one request (GET /metrics, else 404 or 405).
+  [[nodiscard]] HttpResponse respond(const HttpRequest& request) const;
+
  private:
+  void accept_next();
+  void on_accept(const boost::system::error_code& error, boost::asio::ip::tcp::socket socket);
+
   boost::asio::io_context& io_;
   const ServerStats& stats_;
   const ZoneManager& zones_;
+  boost::asio::ip::tcp::acceptor acceptor_;
+  boost::asio::steady_timer retry_timer_;  // after an accept error (out of descriptors)
+  std::vector<std::weak_ptr<HttpSession>> sessions_;  // open connections, for stop() and the cap
+  std::string description_;
 };
 
 }  // namespace zoned::server
