@@ -8,8 +8,15 @@ namespace zoned::ctl {
 
 std::optional<int> parse_args(const CommandSpec& spec, std::span<const std::string_view> args,
                               std::span<const Flag> flags,
-                              std::vector<std::string_view>& positional) {
-  for (auto a : args) {
+                              std::vector<std::string_view>& positional,
+                              std::span<const ValueOption> options) {
+  for (std::size_t i = 0; i < args.size(); ++i) {
+    const std::string_view a = args[i];
+    if (a == "--") {
+      positional.insert(positional.end(), args.begin() + static_cast<std::ptrdiff_t>(i) + 1,
+                        args.end());
+      break;
+    }
     if (a == "-h" || a == "--help") {
       std::fwrite(spec.help.data(), 1, spec.help.size(), stdout);
       return kExitOk;
@@ -20,6 +27,12 @@ std::optional<int> parse_args(const CommandSpec& spec, std::span<const std::stri
         *f.value = true;
         matched = true;
       }
+    }
+    for (const ValueOption& o : options) {
+      if (a != o.short_name && a != o.long_name) continue;
+      if (i + 1 == args.size()) return usage_error(spec, "option '" + std::string(a) + "' needs a value");
+      *o.value = args[++i];
+      matched = true;
     }
     if (matched) continue;
     if (a.size() > 1 && a[0] == '-') return usage_error(spec, "unknown option '" + std::string(a) + "'");

@@ -1,6 +1,8 @@
 #pragma once
 // Command-line handling shared by the zonectl commands: boolean flags,
-// -h/--help, positional arguments, and usage errors in one format.
+// options with a value (-s SOCKET), -h/--help, positional arguments ("--"
+// ends the options, for RDATA that starts with '-'), and usage errors in
+// one format.
 #include <optional>
 #include <span>
 #include <string>
@@ -20,12 +22,21 @@ struct Flag {
   bool* value;
 };
 
-// Sets the given flags and collects positional arguments. Returns an exit
-// code when the command must stop now (help printed, or a usage error).
+// An option followed by its value: "-s PATH" or "--socket PATH".
+struct ValueOption {
+  std::string_view short_name;  // "-s"
+  std::string_view long_name;   // "--socket"
+  std::string_view* value;
+};
+
+// Sets the given flags and options and collects positional arguments.
+// Returns an exit code when the command must stop now (help printed, or a
+// usage error).
 [[nodiscard]] std::optional<int> parse_args(const CommandSpec& spec,
                                             std::span<const std::string_view> args,
                                             std::span<const Flag> flags,
-                                            std::vector<std::string_view>& positional);
+                                            std::vector<std::string_view>& positional,
+                                            std::span<const ValueOption> options = {});
 
 // Prints "zonectl NAME: MESSAGE" and the usage line; returns kExitUsage.
 int usage_error(const CommandSpec& spec, const std::string& message);

@@ -16,6 +16,7 @@ struct Command {
   std::string_view summary;  // one line for `zonectl --help`
   std::string_view help;     // full text for `zonectl help NAME`
   int (*run)(std::span<const std::string_view> args);  // args exclude the command name
+  bool needs_daemon = false;  // talks to zoned (daemon_command.hpp), else offline
 };
 
 [[nodiscard]] std::span<const Command> commands();
