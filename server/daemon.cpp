@@ -10,6 +10,7 @@
 #include <utility>
 #include <vector>
 
+#include "server/control_commands.hpp"
 #include "server/logging.hpp"
 #include "server/privileges.hpp"
 #include "server/version.hpp"
@@ -103,6 +104,11 @@ bool Daemon::start() {
     spdlog::critical("cannot serve metrics: {}", started.error());
     return false;
   }
+  register_control_commands();
+  if (auto started = control_.start(config_.control); !started) {
+    spdlog::critical("cannot serve the control channel: {}", started.error());
+    return false;
+  }
   if (!config_.server.pid_file.empty()) {
     if (auto written = pid_file_.write(config_.server.pid_file); !written) {
       spdlog::critical("{}", written.error());
@@ -136,6 +142,8 @@ void Daemon::log_summary() const {
   for (const auto& socket : network_->describe_sockets()) spdlog::info("  listening {}", socket);
   if (const std::string metrics = metrics_.describe(); !metrics.empty())
     spdlog::info("  metrics {}", metrics);
+  if (const std::string control = control_.describe(); !control.empty())
+    spdlog::info("  control {}", control);
   spdlog::info("zoned {} serving {} zone(s) ({} failed to load) with {} worker(s), pid {}",
                kZonedVersion, statuses.size() - failed, failed,
                make_network_settings(config_.server).workers, ::getpid());
@@ -145,7 +153,7 @@ void Daemon::wait_for_signal() {
   signals_.async_wait([this](const boost::system::error_code& ec, int signal) {
     if (ec) return;  // cancelled: stopping
     if (signal == SIGHUP) {
-      reload();
+      (void)reload("SIGHUP");
       wait_for_signal();
       return;
     }
@@ -179,12 +187,12 @@ void Daemon::on_tick() {
   domain_.reclaim();
 }
 
-void Daemon::reload() {
-  spdlog::info("SIGHUP: reloading {}", config_.path.string());
+Result<std::size_t> Daemon::reload(std::string_view trigger) {
+  spdlog::info("{}: reloading {}", trigger, config_.path.string());
   auto next = load_config(config_.path);
   if (!next) {
     spdlog::error("config not reloaded, the running config stays:\n{}", next.error());
-    return;
+    return Error{next.error()};
   }
   // Always: this reopens a log file that logrotate moved away.
   if (auto logging = configure_logging(next->log); !logging)
@@ -196,6 +204,14 @@ void Daemon::reload() {
   const std::size_t loaded = manager_.apply(config_.zones);
   domain_.reclaim();
   spdlog::info("reload done: {} zone(s) loaded, {} served", loaded, zones_.size());
+  return loaded;
+}
+
+void Daemon::register_control_commands() {
+  register_daemon_commands(
+      control_, DaemonControl{config_, manager_, zones_, *network_, metrics_, stats_,
+                              make_network_settings(config_.server).workers, started_,
+                              [this] { return reload("zonectl"); }, [this] { stop(); }});
 }
 
 void Daemon::publish_engine_settings() {
@@ -207,6 +223,7 @@ void Daemon::stop() {
   signals_.cancel();
   tick_.cancel();
   metrics_.stop();
+  control_.stop();
   network_->stop();
   if (auto removed = pid_file_.remove(); !removed) spdlog::warn("{}", removed.error());
   spdlog::info("zoned stopped");

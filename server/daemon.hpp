@@ -9,6 +9,10 @@
 //            remove zones; listen/worker/TCP changes need a restart.
 //   SIGTERM, SIGINT   stop: close sockets, join workers, remove the pid file.
 //
+// The control channel (`control: socket:`, server/control_server.hpp) runs on
+// the same thread: `zonectl reload` and `zonectl stop` do what the signals do
+// and report the outcome.
+//
 // Every second the control thread frees retired zone versions and settings
 // (ReclaimDomain::reclaim) and polls SQLite zones that ask for it; server
 // cookie secrets are rotated daily (RFC 9018 §4.3).
@@ -19,6 +23,7 @@
 #include <memory>
 
 #include "server/config.hpp"
+#include "server/control_server.hpp"
 #include "server/metrics_server.hpp"
 #include "server/network.hpp"
 #include "server/pid_file.hpp"
@@ -52,8 +57,11 @@ class Daemon {
   void wait_for_signal();
   void schedule_tick();
   void on_tick();
-  void reload();
+  // `trigger` names who asked ("SIGHUP", "zonectl") in the log. Returns how
+  // many zones were (re)loaded, or why the new config was rejected.
+  Result<std::size_t> reload(std::string_view trigger);
   void stop();
+  void register_control_commands();
   void publish_engine_settings();
 
   Config config_;
@@ -73,6 +81,8 @@ class Daemon {
   ServerStats stats_;
   std::unique_ptr<Network> network_;
   MetricsServer metrics_{io_, stats_, manager_};
+  ControlServer control_{io_};
+  std::chrono::steady_clock::time_point started_ = std::chrono::steady_clock::now();
   PidFile pid_file_;
 };
 
