@@ -189,6 +189,15 @@ class WriteTxn {
   bool open_ = false;
 };
 
+// WAL: readers (zoned loading or polling) never block a writer and see the
+// zone either before or after a write, never between. FULL: a committed write
+// survives a power loss. journal_mode cannot change inside a transaction.
+Result<bool> open_for_writing(const std::filesystem::path& path, Db& db) {
+  if (auto r = open_db(path, true, db); !r) return r;
+  if (auto r = exec(path, db, "PRAGMA journal_mode=WAL"); !r) return r;
+  return exec(path, db, "PRAGMA synchronous=FULL");
+}
+
 Result<std::int64_t> create_zone(const std::filesystem::path& path, Db& db,
                                  const dns::Name& origin) {
   {
@@ -251,17 +260,77 @@ std::string check_row(sqlite3_stmt* st, const dns::Name& origin, dns::Name& owne
   return {};
 }
 
+// "www.example.com. A 192.0.2.1", for errors about one RR of a diff.
+std::string describe_rr(const DiffRecord& rr) {
+  std::string s;
+  dns::Name owner;
+  if (dns::Name::from_uncompressed(rr.owner, owner)) owner.append_text(s);
+  s += ' ';
+  s += dns::type_to_text(rr.type);
+  s += ' ';
+  if (dns::rdata_check(rr.type, rr.rdata) == dns::WireError::Ok)
+    dns::rdata_to_text(rr.type, rr.rdata, s);
+  else
+    dns::rdata_to_generic_text(rr.rdata, s);
+  return s;
+}
+
+std::vector<std::uint8_t> canonical_rdata(dns::RRType type, std::span<const std::uint8_t> rdata) {
+  std::vector<std::uint8_t> out(rdata.begin(), rdata.end());
+  dns::rdata_to_canonical(type, out);
+  return out;
+}
+
+// The ids of the zone's rows holding `rr` (owner, type, and rdata compared in
+// canonical form: another program may have written names in any case). Rows
+// with malformed rdata match nothing.
+Result<std::vector<std::int64_t>> rows_holding(const std::filesystem::path& path, Db& db,
+                                               std::int64_t zone_id, const DiffRecord& rr) {
+  Stmt st;
+  if (auto r = prepare(path, db,
+                       "SELECT id, rdata FROM records WHERE zone_id = ?1 AND owner = ?2 AND type = ?3",
+                       st);
+      !r)
+    return Error{r.error()};
+  sqlite3_bind_int64(st.get(), 1, zone_id);
+  sqlite3_bind_blob(st.get(), 2, rr.owner.data(), static_cast<int>(rr.owner.size()), SQLITE_STATIC);
+  sqlite3_bind_int(st.get(), 3, static_cast<int>(rr.type));
+  const auto wanted = canonical_rdata(rr.type, rr.rdata);
+  std::vector<std::int64_t> ids;
+  int rc = 0;
+  while ((rc = sqlite3_step(st.get())) == SQLITE_ROW) {
+    const auto* p = static_cast<const std::uint8_t*>(sqlite3_column_blob(st.get(), 1));
+    const auto len = static_cast<std::size_t>(sqlite3_column_bytes(st.get(), 1));
+    const std::span<const std::uint8_t> rd =
+        p == nullptr ? std::span<const std::uint8_t>{} : std::span<const std::uint8_t>{p, len};
+    if (dns::rdata_check(rr.type, rd) != dns::WireError::Ok) continue;
+    if (canonical_rdata(rr.type, rd) == wanted) ids.push_back(sqlite3_column_int64(st.get(), 0));
+  }
+  if (rc != SQLITE_DONE) return Error{db_error(path, db.get(), "cannot read records")};
+  return ids;
+}
+
+Result<bool> run_on_row(const std::filesystem::path& path, Db& db, const char* sql,
+                        std::int64_t id, const DiffRecord* rr) {
+  Stmt st;
+  if (auto r = prepare(path, db, sql, st); !r) return r;
+  sqlite3_bind_int64(st.get(), 1, id);
+  if (rr != nullptr) {
+    sqlite3_bind_int64(st.get(), 2, static_cast<sqlite3_int64>(rr->ttl));
+    sqlite3_bind_blob(st.get(), 3, rr->rdata.data(), static_cast<int>(rr->rdata.size()),
+                      SQLITE_STATIC);
+  }
+  if (sqlite3_step(st.get()) != SQLITE_DONE)
+    return Error{db_error(path, db.get(), "cannot change records")};
+  return true;
+}
+
 }  // namespace
 
 Result<std::size_t> import_zone(const std::filesystem::path& db_path, const dns::Name& origin,
                                 const RecordList& records) {
   Db db;
-  if (auto r = open_db(db_path, true, db); !r) return Error{r.error()};
-  // WAL: readers (zoned loading or polling) never block this writer and see
-  // either the old zone or the new one. FULL: a finished import survives a
-  // power loss. journal_mode cannot change inside a transaction.
-  if (auto r = exec(db_path, db, "PRAGMA journal_mode=WAL"); !r) return Error{r.error()};
-  if (auto r = exec(db_path, db, "PRAGMA synchronous=FULL"); !r) return Error{r.error()};
+  if (auto r = open_for_writing(db_path, db); !r) return Error{r.error()};
 
   WriteTxn txn(db);
   if (auto r = txn.begin(db_path); !r) return Error{r.error()};
@@ -312,6 +381,64 @@ Result<std::size_t> import_zone(const std::filesystem::path& db_path, const dns:
   }
   if (auto r = txn.commit(db_path); !r) return Error{r.error()};
   return records.size();
+}
+
+Result<bool> apply_diff_rows(const std::filesystem::path& db_path, const dns::Name& origin,
+                             const Diff& diff) {
+  Db db;
+  if (auto r = open_for_writing(db_path, db); !r) return r;
+  WriteTxn txn(db);
+  if (auto r = txn.begin(db_path); !r) return r;
+  if (auto r = check_schema(db_path, db); !r) return r;
+  auto zone_id = find_zone(db_path, db, origin);
+  if (!zone_id) return Error{zone_id.error()};
+
+  // The diff was made against the version loaded from this database; if its
+  // SOA moved since, another program changed the zone and the diff may not fit.
+  auto soa_rows = rows_holding(db_path, db, *zone_id, diff.old_soa);
+  if (!soa_rows) return Error{soa_rows.error()};
+  if (soa_rows->size() != 1)
+    return Error{db_path.string() + ": zone " + origin.to_text() +
+                 ": the SOA is no longer " + describe_rr(diff.old_soa) +
+                 " (changed by another program since it was loaded); nothing written"};
+  if (auto r = run_on_row(db_path, db, "UPDATE records SET ttl = ?2, rdata = ?3 WHERE id = ?1",
+                          soa_rows->front(), &diff.new_soa);
+      !r)
+    return r;
+
+  for (const DiffRecord& rr : diff.removed) {
+    auto ids = rows_holding(db_path, db, *zone_id, rr);
+    if (!ids) return Error{ids.error()};
+    if (ids->empty())
+      return Error{db_path.string() + ": zone " + origin.to_text() + ": no row holds " +
+                   describe_rr(rr) + " (changed by another program?); nothing written"};
+    for (const std::int64_t id : *ids)  // duplicate rows are one RR
+      if (auto r = run_on_row(db_path, db, "DELETE FROM records WHERE id = ?1", id, nullptr); !r)
+        return r;
+  }
+
+  Stmt ins;
+  if (auto r = prepare(db_path, db,
+                       "INSERT INTO records(zone_id, owner, type, class, ttl, rdata) "
+                       "VALUES(?1, ?2, ?3, ?4, ?5, ?6)",
+                       ins);
+      !r)
+    return r;
+  static constexpr std::uint8_t kEmpty = 0;  // a non-null pointer for empty rdata
+  for (const DiffRecord& rr : diff.added) {
+    sqlite3_reset(ins.get());
+    sqlite3_bind_int64(ins.get(), 1, *zone_id);
+    sqlite3_bind_blob(ins.get(), 2, rr.owner.data(), static_cast<int>(rr.owner.size()),
+                      SQLITE_STATIC);
+    sqlite3_bind_int(ins.get(), 3, static_cast<int>(rr.type));
+    sqlite3_bind_int(ins.get(), 4, static_cast<int>(rr.rclass));
+    sqlite3_bind_int64(ins.get(), 5, static_cast<sqlite3_int64>(rr.ttl));
+    sqlite3_bind_blob(ins.get(), 6, rr.rdata.empty() ? &kEmpty : rr.rdata.data(),
+                      static_cast<int>(rr.rdata.size()), SQLITE_STATIC);
+    if (sqlite3_step(ins.get()) != SQLITE_DONE)
+      return Error{db_error(db_path, db.get(), "cannot insert record")};
+  }
+  return txn.commit(db_path);
 }
 
 Result<std::size_t> load_zone(const std::filesystem::path& db_path, const dns::Name& origin,

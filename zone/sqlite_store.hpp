@@ -21,6 +21,7 @@
 
 #include "dns/name.hpp"
 #include "dns/result.hpp"
+#include "zone/diff.hpp"
 #include "zone/master_file.hpp"
 #include "zone/record_list.hpp"
 
@@ -37,6 +38,16 @@ inline constexpr std::size_t kMaxBadRowsReported = 20;
 // returns: WAL with synchronous=FULL). Returns the number of rows written.
 [[nodiscard]] Result<std::size_t> import_zone(const std::filesystem::path& db_path,
                                               const dns::Name& origin, const RecordList& records);
+
+// Applies one change (zone/diff.hpp) to the zone's rows in one transaction,
+// durable once it returns like import_zone(): swaps the apex SOA, deletes the
+// rows of each removed RR, inserts each added RR (as DiffRecords are: owner
+// lowercased, rdata canonical). Rows match on owner, type and rdata in canonical form. All or
+// nothing: fails, writing nothing, when the database's SOA is not
+// diff.old_soa or a removed RR has no row (another program changed the zone
+// since the diff's base was loaded).
+[[nodiscard]] Result<bool> apply_diff_rows(const std::filesystem::path& db_path,
+                                           const dns::Name& origin, const Diff& diff);
 
 // Appends the zone's rows to `out` (unsorted; check_zone() sorts). Each bad row
 // (owner not a name inside the zone, class not IN, TTL out of range, meta type,
