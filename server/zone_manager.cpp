@@ -96,7 +96,7 @@ std::size_t ZoneManager::apply(std::span<const ZoneConfig> configs) {
         spdlog::error("zone {}: configured twice, the first entry wins", config.domain.to_text());
         continue;
       }
-      next.push_back(Managed{config, {}, std::nullopt, {}, now + config.sqlite_poll});
+      next.push_back(Managed{config, {}, std::nullopt, {}, now + config.sqlite_poll, std::nullopt});
       continue;
     }
     Managed kept = std::move(*old);
@@ -123,13 +123,57 @@ std::size_t ZoneManager::apply(std::span<const ZoneConfig> configs) {
 }
 
 Result<bool> ZoneManager::reload_zone(const dns::Name& domain) {
+  Managed* zone = find(domain);
+  if (zone == nullptr) return Error{"zone " + domain.to_text() + " is not configured"};
+  const auto index = static_cast<std::size_t>(zone - managed_.data());
+  load_and_publish(std::span<const std::size_t>(&index, 1));
+  if (zone->error) return Error{*zone->error};
+  return true;
+}
+
+ZoneManager::Managed* ZoneManager::find(const dns::Name& domain) {
   const auto it = std::find_if(managed_.begin(), managed_.end(),
                                [&](const Managed& m) { return m.config.domain == domain; });
-  if (it == managed_.end()) return Error{"zone " + domain.to_text() + " is not configured"};
-  const std::size_t index = static_cast<std::size_t>(it - managed_.begin());
-  load_and_publish(std::span<const std::size_t>(&index, 1));
-  if (it->error) return Error{*it->error};
-  return true;
+  return it == managed_.end() ? nullptr : &*it;
+}
+
+const ZoneManager::Managed* ZoneManager::find(const dns::Name& domain) const {
+  return const_cast<ZoneManager*>(this)->find(domain);
+}
+
+bool ZoneManager::configured(const dns::Name& domain) const { return find(domain) != nullptr; }
+
+Result<ZoneManager::Editable> ZoneManager::editable(const dns::Name& domain) const {
+  const std::string name = domain.to_text();
+  const Managed* zone = find(domain);
+  if (zone == nullptr) return Error{"zone " + name + " is not configured"};
+  const zone::ZoneVersion* version = served(domain);
+  if (version == nullptr)
+    return Error{"zone " + name + " is not loaded" + (zone->error ? ": " + *zone->error : "")};
+  if (zone->error)
+    return Error{"zone " + name + ": the last load of " + describe_source(zone->config) +
+                 " failed; fix it and reload before editing (an edit would overwrite it): " +
+                 *zone->error};
+  if (current_stamp(zone->config, zone->stamp) != zone->stamp)
+    return Error{"zone " + name + ": " + describe_source(zone->config) +
+                 " changed since it was loaded; reload the zone before editing (an edit would "
+                 "overwrite the change)"};
+  return Editable{&zone->config, version, zone->stamp.files.size()};
+}
+
+void ZoneManager::publish_edit(const dns::Name& domain,
+                               std::unique_ptr<const zone::ZoneVersion> version,
+                               const zone::Diff& diff) {
+  Managed* zone = find(domain);
+  if (zone == nullptr) return;  // editable() said it was configured; nothing runs in between
+  const zone::ZoneVersion* old = served(domain);
+  spdlog::info("zone {}: zonectl commit written to {}: +{} -{} records, serial {} -> {}",
+               domain.to_text(), describe_source(zone->config), diff.added.size(),
+               diff.removed.size(), old == nullptr ? 0 : old->serial(), version->serial());
+  if (!zones_.publish(domain, std::move(version)))
+    spdlog::error("zone {}: not in the zone set, version dropped", domain.to_text());
+  zone->stamp = current_stamp(zone->config, zone->stamp);
+  zone->loaded_at = std::chrono::system_clock::now();
 }
 
 std::size_t ZoneManager::poll(Clock::time_point now) {

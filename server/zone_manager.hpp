@@ -13,6 +13,7 @@
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <span>
 #include <string>
@@ -20,6 +21,7 @@
 
 #include "server/config.hpp"
 #include "server/zone_loader.hpp"
+#include "zone/diff.hpp"
 #include "zone/zone_set.hpp"
 
 namespace zoned::server {
@@ -44,6 +46,24 @@ class ZoneManager {
   // For SQLite zones with sqlite_poll > 0 whose interval has elapsed: reload
   // if the serial in the database changed. Returns how many were reloaded.
   std::size_t poll(Clock::time_point now);
+
+  // A zone as a zonectl transaction starts from (server/zone_editor.hpp).
+  struct Editable {
+    const ZoneConfig* config = nullptr;
+    const zone::ZoneVersion* version = nullptr;  // served now; valid until the next publish
+    std::size_t files_read = 0;  // master files the version came from (more than one: $INCLUDE)
+  };
+  // The zone's config and served version, or why it cannot be edited now: not
+  // configured, never loaded, its last load failed, or its source changed
+  // since that load (an edit written there would overwrite the change).
+  [[nodiscard]] Result<Editable> editable(const dns::Name& domain) const;
+  [[nodiscard]] bool configured(const dns::Name& domain) const;
+
+  // Publishes `version`, the served version plus `diff`, after the change was
+  // written to the zone's source (zonectl zone-commit). The source is stamped
+  // again, so the next reload or poll does not load the same data again.
+  void publish_edit(const dns::Name& domain, std::unique_ptr<const zone::ZoneVersion> version,
+                    const zone::Diff& diff);
 
   struct Status {
     dns::Name domain;
@@ -70,6 +90,8 @@ class ZoneManager {
   // Loads every zone in `which` (indexes into managed_) in parallel and publishes the results.
   void load_and_publish(std::span<const std::size_t> which);
   void publish(Managed& zone, Result<LoadedZone> loaded);
+  [[nodiscard]] Managed* find(const dns::Name& domain);
+  [[nodiscard]] const Managed* find(const dns::Name& domain) const;
   [[nodiscard]] bool needs_load(const Managed& zone) const;
   [[nodiscard]] const zone::ZoneVersion* served(const dns::Name& domain) const;
 
