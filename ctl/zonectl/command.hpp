@@ -28,5 +28,23 @@ int run_import(std::span<const std::string_view> args);
 extern const std::string_view kImportHelp;
 int run_export(std::span<const std::string_view> args);
 extern const std::string_view kExportHelp;
+int run_tsig_keygen(std::span<const std::string_view> args);
+extern const std::string_view kTsigKeygenHelp;
+
+// Daemon commands (daemon_command.hpp).
+int run_status(std::span<const std::string_view> args);
+extern const std::string_view kStatusHelp;
+int run_reload(std::span<const std::string_view> args);
+extern const std::string_view kReloadHelp;
+int run_stop(std::span<const std::string_view> args);
+extern const std::string_view kStopHelp;
+int run_zone_status(std::span<const std::string_view> args);
+extern const std::string_view kZoneStatusHelp;
+int run_zone_reload(std::span<const std::string_view> args);
+extern const std::string_view kZoneReloadHelp;
+int run_zone_read(std::span<const std::string_view> args);
+extern const std::string_view kZoneReadHelp;
+int run_stats(std::span<const std::string_view> args);
+extern const std::string_view kStatsHelp;
 
 }  // namespace zoned::ctl
