@@ -53,9 +53,8 @@ Outcome QueryEngine::answer(const Request& request, std::span<std::uint8_t> out)
 
   Outcome outcome;
   outcome.opcode = static_cast<std::uint8_t>(reader.opcode());
-  dns::Name qname;
-  const bool has_question = reader.has_question() && reader.question_name(qname) == dns::WireError::Ok &&
-                            writer.add_question(qname, reader.qtype(), reader.qclass());
+  const bool has_question = reader.has_question() && reader.question_name(qname_) == dns::WireError::Ok &&
+                            writer.add_question(qname_, reader.qtype(), reader.qclass());
 
   if (has_question) outcome.qtype = reader.qtype();
   zone_ = nullptr;
@@ -66,7 +65,7 @@ Outcome QueryEngine::answer(const Request& request, std::span<std::uint8_t> out)
     rcode = Rcode::BADVERS;
   } else {
     const std::size_t opt_size = reserve_opt(writer);
-    rcode = dispatch(reader, qname, request.transport, settings, writer);
+    rcode = dispatch(reader, qname_, request.transport, settings, writer);
     writer.release(opt_size);
   }
   // A FORMERR carries a bare OPT; other errors keep NSID and COOKIE (as knotd,
@@ -82,7 +81,45 @@ Outcome QueryEngine::answer(const Request& request, std::span<std::uint8_t> out)
   outcome.do_bit = edns_.dnssec_ok();
   outcome.cookie_valid = edns_.cookie_valid();
   outcome.zone = zone_;
+  classify(rcode, outcome);
   return outcome;
+}
+
+void QueryEngine::classify(Rcode rcode, Outcome& outcome) const noexcept {
+  const std::span<const std::uint8_t> apex =
+      zone_ != nullptr ? zone_->apex().wire() : std::span<const std::uint8_t>{};
+  if (rcode == Rcode::NXDOMAIN) {
+    outcome.kind = ResponseKind::Nxdomain;
+    outcome.rrl_name = apex;
+    return;
+  }
+  if (rcode != Rcode::NOERROR) {
+    outcome.kind = ResponseKind::Error;
+    outcome.rrl_name = apex;
+    return;
+  }
+  outcome.rrl_name = qname_.wire();
+  outcome.kind = ResponseKind::Answer;
+  // NOERROR without a zone is a CH answer; with one, follow_chain ran.
+  if (zone_ == nullptr || chain_.size == 0) return;
+  const zone::LookupResult& first = chain_.steps[0];
+  if (chain_.size == 1 && first.kind == zone::LookupResult::Kind::Referral) {
+    outcome.kind = ResponseKind::Referral;
+    outcome.rrl_name = first.cut->owner;
+    return;
+  }
+  if (chain_.size == 1 && (first.kind == zone::LookupResult::Kind::NoData ||
+                           first.kind == zone::LookupResult::Kind::WildcardNoData)) {
+    outcome.kind = ResponseKind::Nodata;
+  }
+  // Answers made from a wildcard share its bucket, as in BIND: random
+  // labels under it are one response, not many. A wildcard that is an
+  // empty non-terminal has no owner to name: its zone stands in.
+  if (first.wildcard != nullptr) {
+    outcome.rrl_name = first.wildcard->owner;
+  } else if (first.kind == zone::LookupResult::Kind::WildcardNoData) {
+    outcome.rrl_name = apex;
+  }
 }
 
 std::size_t QueryEngine::reserve_opt(dns::MessageWriter& writer) noexcept {

@@ -101,12 +101,16 @@ class QueryEngine {
   [[nodiscard]] dns::Rcode dispatch(const dns::MessageReader& reader, const dns::Name& qname,
                                     Transport transport, const EngineSettings& settings,
                                     dns::MessageWriter& writer) noexcept;
+  // Fills outcome.kind and rrl_name from what this query found (no hashing:
+  // RRL does that, and only for UDP).
+  void classify(dns::Rcode rcode, Outcome& outcome) const noexcept;
   [[nodiscard]] dns::Rcode answer_from_zone(const dns::Name& qname, dns::RRType qtype,
                                             dns::MessageWriter& writer) noexcept;
 
   const zone::ZoneSet& zones_;
   const std::atomic<const EngineSettings*>& settings_;
   // Per-engine scratch, reused by every query (no allocation on the hot path).
+  dns::Name qname_;  // the current query's (Outcome::rrl_name may point into it)
   zone::Chain chain_;
   EdnsReply edns_;
   const zone::ZoneSet::Zone* zone_ = nullptr;  // the zone answering the current query
