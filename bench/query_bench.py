@@ -84,7 +84,10 @@ MIXES = {
     "udp-mixed-nsec": Mix("udp", "mixed", "nsec", dnssec_ok=True),
     "udp-mixed-nsec3": Mix("udp", "mixed", "nsec3", dnssec_ok=True),
 }
-ALL_SERVERS = ("null", "knotd", "nsd", "zoned")
+ALL_SERVERS = ("null", "knotd", "nsd", "zoned", "zoned-rrl")
+# zoned-rrl: zoned with Response Rate Limiting on at a rate no bucket reaches
+# (dnsperf's one client is never limited), for the cost of RRL's bookkeeping.
+RRL_UNREACHED_RATE = 1_000_000
 
 
 # --- zone and query files ----------------------------------------------------
@@ -349,21 +352,22 @@ def nsd_server(workdir, zone, origin, port):
     return Server("nsd", ["nsd", "-d", "-c", conf], port, d)
 
 
-def zoned_server(workdir, zone, origin, port, binary):
-    d = os.path.join(workdir, "zoned")
+def zoned_server(workdir, zone, origin, port, binary, name="zoned"):
+    d = os.path.join(workdir, name)
     os.makedirs(d)
     conf = os.path.join(d, "zoned.yaml")
+    rrl = f"\n  rrl:\n    rate: {RRL_UNREACHED_RATE}" if name == "zoned-rrl" else ""
     with open(conf, "w") as f:
         f.write(f"""server:
   listen: ["127.0.0.1@{port}"]
-  workers: 1
+  workers: 1{rrl}
 log:
   level: warn
 zones:
   - domain: {origin}
     file: "{zone}"
 """)
-    return Server("zoned", [binary, "-c", conf], port, d)
+    return Server(name, [binary, "-c", conf], port, d)
 
 
 def null_server(workdir, port, binary):
@@ -379,7 +383,7 @@ def make_server(name, workdir, zone, port, args):
         return knotd_server(workdir, zone, args.origin, port)
     if name == "nsd":
         return nsd_server(workdir, zone, args.origin, port)
-    return zoned_server(workdir, zone, args.origin, port, args.zoned)
+    return zoned_server(workdir, zone, args.origin, port, args.zoned, name)
 
 
 # --- dnsperf -------------------------------------------------------------------
@@ -612,6 +616,11 @@ def target_lines(table):
     if z and k:
         check("TCP QPS >= knotd", z["qps"] >= k["qps"],
               f"{z['qps']:,.0f} vs {k['qps']:,.0f} = {z['qps'] / k['qps']:.2f}x")
+    for mix in ("udp-hits", "udp-mixed"):
+        on, off = table.get((mix, "zoned-rrl")), table.get((mix, "zoned"))
+        if on and off:
+            check(f"{mix} QPS with RRL on (nobody over the limit) >= 0.95x off", on["qps"] >= 0.95 * off["qps"],
+                  f"{on['qps']:,.0f} vs {off['qps']:,.0f} = {on['qps'] / off['qps']:.2f}x")
     if not out:
         out.append("- targets not checked: no timed runs of zoned on the unsigned mixes they name")
     return out
@@ -634,7 +643,9 @@ def main():
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--null-server", required=True, help="the null_server binary")
     p.add_argument("--zoned", default="", help="the zoned binary (absent: zoned is skipped)")
-    p.add_argument("--servers", default=",".join(ALL_SERVERS))
+    p.add_argument("--servers", default=",".join(s for s in ALL_SERVERS if s != "zoned-rrl"))
+    p.add_argument("--rrl", action="store_true",
+                   help="also zoned-rrl: zoned with RRL on at a rate never reached (RRL's cost)")
     p.add_argument("--mixes", default=",".join(MIXES),
                    help=f"comma-separated, of {', '.join(MIXES)} (the *-nsec* ones query the signed zone with DO)")
     p.add_argument("--records", type=int, default=148_000, help="gen_zone.py records (~100k names)")
@@ -661,6 +672,8 @@ def main():
     args.out = os.path.abspath(args.out)
 
     servers = [s for s in args.servers.split(",") if s]
+    if args.rrl and "zoned-rrl" not in servers:
+        servers.append("zoned-rrl")
     mixes = [m for m in args.mixes.split(",") if m]
     for s in servers:
         if s not in ALL_SERVERS:
@@ -669,10 +682,11 @@ def main():
         if m not in MIXES:
             p.error(f"unknown mix {m!r} (known: {', '.join(MIXES)})")
     skipped = {}
-    if "zoned" in servers and not (args.zoned and os.access(args.zoned, os.X_OK)):
-        skipped["zoned"] = f"no executable zoned binary ({args.zoned or 'none given'})"
-        print(f"SKIPPING zoned: {skipped['zoned']}", file=sys.stderr)
-        servers.remove("zoned")
+    for zoned in ("zoned", "zoned-rrl"):
+        if zoned in servers and not (args.zoned and os.access(args.zoned, os.X_OK)):
+            skipped[zoned] = f"no executable zoned binary ({args.zoned or 'none given'})"
+            print(f"SKIPPING {zoned}: {skipped[zoned]}", file=sys.stderr)
+            servers.remove(zoned)
     signers = ("dnssec-keygen", "dnssec-signzone") if any(MIXES[m].zone != "unsigned" for m in mixes) else ()
     for tool in ("dnsperf", "kdig", "taskset") + signers + tuple(s for s in servers if s in ("knotd", "nsd")):
         if not shutil.which(tool) and not os.path.exists(f"/usr/sbin/{tool}"):
