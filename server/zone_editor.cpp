@@ -190,6 +190,8 @@ Result<ZoneEditor::Change> ZoneEditor::begin(const dns::Name& zone) {
                    clock_time(t.begun_at) + "); commit or abort it first"};
   auto target = manager_.editable(zone);
   if (!target) return Error{target.error()};
+  if (target->config->role == ZoneRole::Secondary)
+    return Error{"zone " + zone.to_text() + " is a secondary zone; edit it on its primary"};
   if (target->config->sqlite.empty() && target->files_read > 1)
     return Error{"zone " + zone.to_text() + " is loaded from several files ($INCLUDE); a commit "
                  "rewrites one file, so edit the files and reload instead"};

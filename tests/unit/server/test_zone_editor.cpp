@@ -428,6 +428,15 @@ TEST_CASE("zone editor: abort drops the change; a removed zone drops its transac
   CHECK(s.editor.begin(kZone).ok());
 }
 
+TEST_CASE("zone editor: secondary zones are not edited") {
+  Served s(false);
+  s.configs.front().role = ZoneRole::Secondary;
+  s.manager.apply(s.configs);
+  auto refused = s.editor.begin(kZone);
+  REQUIRE_FALSE(refused.ok());
+  CHECK(refused.error() == "zone example.com. is a secondary zone; edit it on its primary");
+}
+
 TEST_CASE("zone editor: zones from several files are not edited") {
   ScratchDir dir;
   std::ofstream(dir.path / "hosts.inc") << "www A 192.0.2.10\n";
