@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "server/control_commands.hpp"
+#include "server/control_edit_commands.hpp"
 #include "server/logging.hpp"
 #include "server/privileges.hpp"
 #include "server/version.hpp"
@@ -212,6 +213,7 @@ void Daemon::register_control_commands() {
       control_, DaemonControl{config_, manager_, zones_, *network_, metrics_, stats_,
                               make_network_settings(config_.server).workers, started_,
                               [this] { return reload("zonectl"); }, [this] { stop(); }});
+  register_edit_commands(control_, editor_);
 }
 
 void Daemon::publish_engine_settings() {

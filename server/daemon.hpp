@@ -30,6 +30,7 @@
 #include "server/rrl.hpp"
 #include "server/settings.hpp"
 #include "server/stats.hpp"
+#include "server/zone_editor.hpp"
 #include "server/zone_manager.hpp"
 #include "zone/qsbr.hpp"
 #include "zone/zone_set.hpp"
@@ -74,6 +75,7 @@ class Daemon {
   // One counter slot per worker in every zone (per-zone statistics).
   zone::ZoneSet zones_{domain_, make_network_settings(config_.server).workers};
   ZoneManager manager_{zones_};
+  ZoneEditor editor_{manager_};  // zonectl transactions, on the control thread
   CookieRotation cookies_;
   std::chrono::steady_clock::time_point next_cookie_rotation_;
   std::unique_ptr<PublishedSettings> settings_;
