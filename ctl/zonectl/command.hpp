@@ -46,5 +46,14 @@ int run_zone_read(std::span<const std::string_view> args);
 extern const std::string_view kZoneReadHelp;
 int run_stats(std::span<const std::string_view> args);
 extern const std::string_view kStatsHelp;
+// Transactions (cmd_zone_edit.cpp).
+int run_zone_begin(std::span<const std::string_view> args);
+int run_zone_set(std::span<const std::string_view> args);
+int run_zone_unset(std::span<const std::string_view> args);
+int run_zone_diff(std::span<const std::string_view> args);
+int run_zone_commit(std::span<const std::string_view> args);
+int run_zone_abort(std::span<const std::string_view> args);
+extern const std::string_view kZoneBeginHelp, kZoneSetHelp, kZoneUnsetHelp, kZoneDiffHelp,
+    kZoneCommitHelp, kZoneAbortHelp;
 
 }  // namespace zoned::ctl
