@@ -165,25 +165,26 @@ void add_record(std::vector<DiffRecord>& removed, std::vector<DiffRecord>& added
 
 }  // namespace
 
-void ZoneEditor::drop_unconfigured() {
-  std::erase_if(transactions_, [&](const Transaction& t) { return !manager_.configured(t.zone); });
+void ZoneEditor::drop_removed() {
+  std::erase_if(transactions_,
+                [&](const Transaction& t) { return manager_.incarnation(t.zone) != t.incarnation; });
 }
 
 bool ZoneEditor::in_transaction(const dns::Name& zone) {
-  drop_unconfigured();
+  drop_removed();
   return std::any_of(transactions_.begin(), transactions_.end(),
                      [&](const Transaction& t) { return t.zone == zone; });
 }
 
 Result<ZoneEditor::Transaction*> ZoneEditor::open(const dns::Name& zone) {
-  drop_unconfigured();
+  drop_removed();
   for (auto& t : transactions_)
     if (t.zone == zone) return &t;
   return Error{"zone " + zone.to_text() + " has no open transaction; start one with zone-begin"};
 }
 
 Result<ZoneEditor::Change> ZoneEditor::begin(const dns::Name& zone) {
-  drop_unconfigured();
+  drop_removed();
   for (const auto& t : transactions_)
     if (t.zone == zone)
       return Error{"zone " + t.zone.to_text() + " already has a transaction open (begun at " +
@@ -195,7 +196,8 @@ Result<ZoneEditor::Change> ZoneEditor::begin(const dns::Name& zone) {
   if (target->config->sqlite.empty() && target->files_read > 1)
     return Error{"zone " + zone.to_text() + " is loaded from several files ($INCLUDE); a commit "
                  "rewrites one file, so edit the files and reload instead"};
-  Transaction txn{zone.lowercased(), std::chrono::system_clock::now(), {}, {}, std::nullopt};
+  Transaction txn{zone.lowercased(), manager_.incarnation(zone).value_or(0),
+                  std::chrono::system_clock::now(), {}, {}, std::nullopt};
   Change begun = change_of(txn, *target->version);
   transactions_.push_back(std::move(txn));
   return begun;

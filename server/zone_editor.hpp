@@ -4,7 +4,7 @@
 // the pending change to one zone, kept in memory as records to remove from and
 // add to the served version: a daemon that stops before the commit restarts
 // with the zone as it was. At most one transaction per zone; the transaction
-// of a zone that is no longer configured is dropped (checked at each command).
+// of a zone removed from the config is dropped (checked at each command).
 //
 // A commit applies the change to the version served at that moment (a reload
 // since zone-begin is fine unless it touched the same records), checks the
@@ -73,6 +73,7 @@ class ZoneEditor {
  private:
   struct Transaction {
     dns::Name zone;
+    std::uint64_t incarnation = 0;  // ZoneManager::incarnation() at zone-begin
     std::chrono::system_clock::time_point begun_at;
     std::vector<zone::DiffRecord> removed;  // records of the served version
     std::vector<zone::DiffRecord> added;
@@ -81,7 +82,8 @@ class ZoneEditor {
 
   // The zone's open transaction, or an error saying there is none.
   [[nodiscard]] Result<Transaction*> open(const dns::Name& zone);
-  void drop_unconfigured();
+  // Drops the transactions of zones removed from the config since their zone-begin.
+  void drop_removed();
   // The transaction as a change to `version`, with the SOA it would commit.
   [[nodiscard]] static Change change_of(const Transaction& txn, const zone::ZoneVersion& version);
 

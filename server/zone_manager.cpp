@@ -96,7 +96,8 @@ std::size_t ZoneManager::apply(std::span<const ZoneConfig> configs) {
         spdlog::error("zone {}: configured twice, the first entry wins", config.domain.to_text());
         continue;
       }
-      next.push_back(Managed{config, {}, std::nullopt, {}, now + config.sqlite_poll, std::nullopt});
+      next.push_back(Managed{config, {}, std::nullopt, {}, now + config.sqlite_poll, std::nullopt,
+                             ++incarnations_});
       continue;
     }
     Managed kept = std::move(*old);
@@ -141,7 +142,11 @@ const ZoneManager::Managed* ZoneManager::find(const dns::Name& domain) const {
   return const_cast<ZoneManager*>(this)->find(domain);
 }
 
-bool ZoneManager::configured(const dns::Name& domain) const { return find(domain) != nullptr; }
+std::optional<std::uint64_t> ZoneManager::incarnation(const dns::Name& domain) const {
+  const Managed* zone = find(domain);
+  if (zone == nullptr) return std::nullopt;
+  return zone->incarnation;
+}
 
 Result<ZoneManager::Editable> ZoneManager::editable(const dns::Name& domain) const {
   const std::string name = domain.to_text();

@@ -57,7 +57,10 @@ class ZoneManager {
   // configured, never loaded, its last load failed, or its source changed
   // since that load (an edit written there would overwrite the change).
   [[nodiscard]] Result<Editable> editable(const dns::Name& domain) const;
-  [[nodiscard]] bool configured(const dns::Name& domain) const;
+  // Which configuration of the zone this is: a new number each time the zone
+  // is added to the config (so a zone removed and added again by reloads is
+  // another one); nothing when the zone is not configured.
+  [[nodiscard]] std::optional<std::uint64_t> incarnation(const dns::Name& domain) const;
 
   // Publishes `version`, the served version plus `diff`, after the change was
   // written to the zone's source (zonectl zone-commit). The source is stamped
@@ -85,6 +88,7 @@ class ZoneManager {
     SourceStamp failed_stamp;           // the source as it was when that load failed
     Clock::time_point next_poll{};
     std::optional<std::chrono::system_clock::time_point> loaded_at;  // of the version served
+    std::uint64_t incarnation = 0;
   };
 
   // Loads every zone in `which` (indexes into managed_) in parallel and publishes the results.
@@ -97,6 +101,7 @@ class ZoneManager {
 
   zone::ZoneSet& zones_;
   std::vector<Managed> managed_;
+  std::uint64_t incarnations_ = 0;
 };
 
 // Loads each config in parallel (at most one thread per core); result i is configs[i]'s.

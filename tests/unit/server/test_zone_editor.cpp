@@ -426,6 +426,10 @@ TEST_CASE("zone editor: abort drops the change; a removed zone drops its transac
   CHECK_FALSE(s.editor.in_transaction(kZone));
   s.manager.apply(s.configs);
   CHECK(s.editor.begin(kZone).ok());
+  // Removed and added again by two reloads between commands: another zone.
+  s.manager.apply(std::vector<ZoneConfig>{});
+  s.manager.apply(s.configs);
+  CHECK_FALSE(s.editor.in_transaction(kZone));
 }
 
 TEST_CASE("zone editor: secondary zones are not edited") {
