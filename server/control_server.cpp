@@ -41,6 +41,20 @@ Result<bool> clear_stale_socket(asio::io_context& io, const std::filesystem::pat
   return true;
 }
 
+// A missing socket directory (a fresh /run/zoned, the example's run/) is
+// made, private to the owner and group as the socket itself.
+Result<bool> make_socket_directory(const std::filesystem::path& directory) {
+  std::error_code error;
+  if (directory.empty() || std::filesystem::exists(directory, error)) return true;
+  if (!std::filesystem::create_directories(directory, error) && error)
+    return Error{"cannot create the control socket's directory " + directory.string() + ": " +
+                 error.message()};
+  using std::filesystem::perms;
+  std::filesystem::permissions(
+      directory, perms::owner_all | perms::group_read | perms::group_exec, error);
+  return true;
+}
+
 }  // namespace
 
 // One client connection: read a frame, answer it, read the next.
@@ -146,6 +160,7 @@ Result<bool> ControlServer::start(const ControlConfig& config) {
     return Error{"control socket path " + path.string() + " is too long (" +
                  std::to_string(path.native().size()) + " bytes; a Unix socket path has at most " +
                  std::to_string(sizeof(sockaddr_un::sun_path) - 1) + ")"};
+  if (auto made = make_socket_directory(path.parent_path()); !made) return made;
   if (auto cleared = clear_stale_socket(io_, path); !cleared) return cleared;
 
   boost::system::error_code error;

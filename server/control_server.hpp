@@ -63,9 +63,10 @@ class ControlServer {
   // written (or the client went away). `stop` replies before it stops.
   void after_reply(std::function<void()> action);
 
-  // Listens on `config.socket` when set (a no-op otherwise). A stale socket
-  // file (nobody answers on it) is replaced; a live one is an error, so a
-  // second zoned with the same config does not steal the first one's channel.
+  // Listens on `config.socket` when set (a no-op otherwise), making its
+  // directory (mode 0750) when missing. A stale socket file (nobody answers
+  // on it) is replaced; a live one is an error, so a second zoned with the
+  // same config does not steal the first one's channel.
   [[nodiscard]] Result<bool> start(const ControlConfig& config);
   // Closes the listener and every connection, removes the socket. Idempotent.
   void stop();

@@ -125,3 +125,18 @@ TEST_CASE("control server: a stale socket is replaced, a live one or another fil
   CHECK(server.start({""}).ok());  // no socket configured: off
   CHECK(server.describe().empty());
 }
+
+TEST_CASE("control server: a missing socket directory is made, private to owner and group") {
+  const fs::path directory = temp_socket("dir");
+  const fs::path path = directory / "run" / "zoned.sock";
+  boost::asio::io_context io;
+  {
+    ControlServer server(io);
+    REQUIRE(server.start({path}).ok());
+    CHECK(fs::is_socket(path));
+    CHECK((fs::status(path.parent_path()).permissions() & fs::perms::all) ==
+          (fs::perms::owner_all | fs::perms::group_read | fs::perms::group_exec));
+  }
+  CHECK_FALSE(fs::exists(path));
+  fs::remove_all(directory);
+}
