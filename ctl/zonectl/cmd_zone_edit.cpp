@@ -8,16 +8,6 @@
 
 namespace zoned::ctl {
 
-// Declared in command.hpp with the command table.
-extern const std::string_view kZoneBeginHelp, kZoneSetHelp, kZoneUnsetHelp, kZoneDiffHelp,
-    kZoneCommitHelp, kZoneAbortHelp;
-int run_zone_begin(std::span<const std::string_view> args);
-int run_zone_set(std::span<const std::string_view> args);
-int run_zone_unset(std::span<const std::string_view> args);
-int run_zone_diff(std::span<const std::string_view> args);
-int run_zone_commit(std::span<const std::string_view> args);
-int run_zone_abort(std::span<const std::string_view> args);
-
 #define ZONECTL_EDIT_RECORD_JSON \
   "{\"owner\", \"ttl\", \"class\", \"type\", \"rdata\"} (as zone-read gives them)"
 #define ZONECTL_EDIT_CHANGE_JSON                                                  \
