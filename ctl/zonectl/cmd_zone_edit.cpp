@@ -199,8 +199,11 @@ void print_diff(const nlohmann::json& body, std::string& out) {
 }
 
 void print_commit(const nlohmann::json& body, std::string& out) {
+  // Both lists start with the SOA, which is not counted as a record change.
+  const auto records = [&](const char* list) { return std::to_string(body.at(list).size() - 1); };
   out += body.at("zone").get<std::string>() + " committed: serial " +
-         serial_text(body, "old_serial") + " -> " + serial_text(body, "new_serial") + "\n";
+         serial_text(body, "old_serial") + " -> " + serial_text(body, "new_serial") + " (+" +
+         records("added") + " -" + records("removed") + " records)\n";
   print_change_records(body, out);
 }
 

@@ -157,7 +157,7 @@ def check_transactions(server, origin, source_bytes):
     # the transaction stays open: fixed, it commits
     ok(server, "zone-unset", zone, "www2", "A", "192.0.2.20")
     fixed = ok(server, "zone-commit", zone)
-    assert fixed.stdout.startswith(f"{origin} committed: serial 2 -> 3\n")
+    assert fixed.stdout.startswith(f"{origin} committed: serial 2 -> 3 (+1 -1 records)\n")
     reply = server.query(f"www2.{origin}", "A")
     assert reply.answer and reply.answer[0].rdtype == dns.rdatatype.CNAME
     assert server.serial(origin) == 3
