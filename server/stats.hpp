@@ -18,6 +18,7 @@
 #include "dns/rrtype.hpp"
 #include "server/query/query_engine.hpp"
 #include "server/rrl.hpp"
+#include "zone/zone_set.hpp"
 
 namespace zoned::server {
 
