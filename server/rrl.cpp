@@ -68,6 +68,8 @@ std::size_t truncate_to_question(std::span<std::uint8_t> response) noexcept {
 RateLimiter::~RateLimiter() { delete table_.load(std::memory_order_acquire); }
 
 void RateLimiter::configure(const RrlConfig& config) {
+  if (config == config_) return;  // a reload that left `rrl` alone
+  config_ = config;
   const Table* old = table_.load(std::memory_order_acquire);
   std::unique_ptr<Table> next;
   if (config.enabled) {

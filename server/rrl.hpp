@@ -49,6 +49,7 @@ class RateLimiter {
   RateLimiter& operator=(const RateLimiter&) = delete;
 
   // Control thread: start, change or stop limiting (config.enabled false).
+  // The same config again changes nothing.
   void configure(const RrlConfig& config);
 
   // Worker: decides for one UDP response of `size` bytes in `response`. On
@@ -78,7 +79,8 @@ class RateLimiter {
   zone::ReclaimDomain& domain_;
   std::atomic<const Table*> table_{nullptr};  // null: RRL off
   std::array<Stripe, kStripes> stripes_;
-  // Control thread only: the log summary's state.
+  // Control thread only: the settings in force, and the log summary's state.
+  RrlConfig config_;
   RrlTotals logged_;  // totals at the last summary
   RrlTotals seen_;    // totals at the last log_activity()
   std::chrono::steady_clock::time_point period_start_{};  // since when logged_ counts

@@ -344,6 +344,7 @@ TEST_CASE("rrl: a reload keeps the buckets when the size stays, and applies the 
   Limiter l(rrl_config(5, 0, 15));
   CHECK(l.passed(kFlooder, kNow, 5) == 5);
   l.rrl.configure(rrl_config(8, 0, 15));  // same table: 3 more this second
+  l.rrl.configure(rrl_config(8, 0, 15));  // the same again: nothing replaced
   CHECK(l.passed(kFlooder, kNow, 5) == 0);
   CHECK(l.passed(kFlooder, kNow + 1, 10) == 3);  // -5 + 8
   CHECK(l.passed(kFlooder, kNow + 30, 10) == 8);  // a fresh bucket holds the new rate
