@@ -18,6 +18,7 @@ import dns.rcode
 import pytest
 
 from zoned_process import LOOPBACK, ZoneEntry, ZonedError, ZonedProcess
+from zonectl_util import control_config, socket_of, zonectl
 
 ZONE = """\
 $ORIGIN example.com.
@@ -37,10 +38,12 @@ def metrics_config(port: int) -> dict:
 
 
 def start_zoned(zoned_factory, tmp_path, dns_port: int, metrics_port: int | None,
-                **options) -> ZonedProcess:
+                extra: dict | None = None, **options) -> ZonedProcess:
     zone_file = tmp_path / "example.com.zone"
     zone_file.write_text(ZONE)
-    extra = metrics_config(metrics_port) if metrics_port else None
+    extra = dict(extra or {})
+    if metrics_port:
+        extra.update(metrics_config(metrics_port))
     server = zoned_factory(dns_port, zones=[ZoneEntry("example.com.", file=zone_file)],
                            extra_config=extra, **options)
     return server.start()
@@ -132,7 +135,7 @@ EXPECTED_DELTA = {
 def test_counters_move_by_exactly_the_batch(zoned_factory, tmp_path):
     # Two workers: the sums on read must cover both.
     server = start_zoned(zoned_factory, tmp_path, 21400, 21401,
-                         server_options={"workers": 2})
+                         extra=control_config(tmp_path), server_options={"workers": 2})
     before = scrape(21401)
     send_batch(server)
     after = scrape(21401)
@@ -152,6 +155,18 @@ def test_counters_move_by_exactly_the_batch(zoned_factory, tmp_path):
     loaded = after[f"zoned_zone_last_load_timestamp_seconds{{{ZONE_LABEL}}}"]
     assert abs(loaded - time.time()) < 600
     assert after["zoned_start_time_seconds"] <= loaded + 1
+
+    # `zonectl stats` renders the same counters (nothing was sent since).
+    stats = zonectl(socket_of(server), "stats", json=True).json
+    assert stats["queries"] == {"udp": after['zoned_queries_total{transport="udp"}'],
+                                "tcp": after['zoned_queries_total{transport="tcp"}']}
+    assert stats["rcodes"]["NXDOMAIN"] == after['zoned_responses_total{rcode="NXDOMAIN"}']
+    assert stats["do"] == after["zoned_query_do_total"]
+    assert stats["tcp_connections"]["accepted"] == \
+        after['zoned_tcp_connections_total{result="accepted"}']
+    [zone] = stats["zones"]
+    assert zone["queries"] == after[f"zoned_zone_queries_total{{{ZONE_LABEL}}}"]
+    assert zone["serial"] == SERIAL
 
 
 def test_http_errors_leave_the_daemon_serving(zoned_factory, tmp_path):
