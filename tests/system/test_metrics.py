@@ -12,6 +12,7 @@ import time
 import urllib.error
 import urllib.request
 
+import dns.flags
 import dns.message
 import dns.query
 import dns.rcode
@@ -207,3 +208,36 @@ def test_metrics_port_taken_stops_start_up_naming_it(zoned_factory, tmp_path):
         with pytest.raises(ZonedError) as failed:
             start_zoned(zoned_factory, tmp_path, 21406, 21407, start_timeout=5.0)
     assert f"{LOOPBACK}@21407" in str(failed.value)
+
+
+def test_rrl_drops_and_slips_are_counted_as_the_client_saw_them(zoned_factory, tmp_path):
+    server = start_zoned(zoned_factory, tmp_path, 21408, 21409,
+                         server_options={"rrl": {"rate": 1, "slip": 2}})
+    before = scrape(21409)
+    sent = 30
+    replies = []
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
+        s.settimeout(1.0)
+        query = dns.message.make_query("www.example.com.", "A")
+        for _ in range(sent):
+            s.sendto(query.to_wire(), (LOOPBACK, server.port))
+        try:
+            while True:
+                replies.append(dns.message.from_wire(s.recv(4096)))
+        except socket.timeout:
+            pass
+    after = scrape(21409)
+
+    def delta(key: str) -> int:
+        return after[key] - before[key]
+
+    truncated = sum(1 for reply in replies if reply.flags & dns.flags.TC)
+    dropped = delta('zoned_rrl_responses_total{action="dropped"}')
+    assert delta('zoned_queries_total{transport="udp"}') == sent
+    assert dropped > 0 and truncated > 0  # the limit was reached
+    assert delta('zoned_rrl_responses_total{action="slipped"}') == truncated
+    assert dropped == sent - len(replies)
+    assert delta('zoned_responses_total{rcode="NOERROR"}') == len(replies)
+    assert delta(f"zoned_zone_queries_total{{{ZONE_LABEL}}}") == sent
+    assert delta(f'zoned_zone_responses_total{{{ZONE_LABEL},rcode="NOERROR"}}') == len(replies)
+    assert delta("zoned_truncated_responses_total") == 0  # slips are counted apart
