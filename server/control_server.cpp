@@ -124,11 +124,14 @@ class ControlServer::Session : public std::enable_shared_from_this<Session> {
                       });
   }
 
-  // Closes the connection when the operation now started has not finished in `timeout`.
+  // Closes the connection when the operation now started has not finished in
+  // `timeout`. The generation tells a replaced deadline whose expiry was
+  // already queued from the current one.
   void arm(std::chrono::seconds timeout) {
     timer_.expires_after(timeout);  // cancels the previous wait
-    timer_.async_wait([self = shared_from_this()](const boost::system::error_code& error) {
-      if (!error) self->close();
+    timer_.async_wait([self = shared_from_this(), generation = ++deadline_generation_](
+                          const boost::system::error_code& error) {
+      if (!error && generation == self->deadline_generation_) self->close();
     });
   }
 
@@ -138,6 +141,7 @@ class ControlServer::Session : public std::enable_shared_from_this<Session> {
   std::array<std::uint8_t, ctl::kFrameHeaderSize> header_{};
   std::string payload_;
   std::string out_;
+  std::uint64_t deadline_generation_ = 0;
   bool closed_ = false;
 };
 
