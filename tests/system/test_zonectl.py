@@ -6,7 +6,9 @@ control channel's errors and its robustness (RELIABILITY.md 38).
   server answers (serials, records, query counts).
 - zone-reload: an edited zone file is served at once with its new serial; a
   broken one is refused with file:line and the old serial stays served.
-- reload: a zone added to the config is served; a broken config is refused.
+- reload: a zone added to the config is served, a removed one is not; a zone
+  that does not load fails the command and keeps its old serial; a broken
+  config is refused.
 - stop: zoned replies, exits 0 and removes its control socket.
 - errors: no daemon (one line, exit 1), permission denied, unknown zone,
   unknown command, usage errors (exit 2); 1 MB of garbage, a deeply nested
@@ -182,6 +184,14 @@ def test_reload_adds_a_zone_and_refuses_a_broken_config(served, tmp_path):
     as_json = zonectl(path, "reload", json=True)
     assert as_json.rc == 0 and as_json.json["zones_configured"] == 2
     assert server.query("example.org.", "SOA").rcode() == dns.rcode.REFUSED
+
+    com = tmp_path / "example.com.zone"
+    com.write_text(zone_text(2, "broken  A  not-an-address\n"))
+    error = one_line_error(zonectl(path, "reload"))
+    assert "config reloaded, but 1 zone(s) did not load: example.com.:" in error
+    failed = zonectl(path, "reload", json=True)
+    assert failed.rc == 1 and "did not load" in failed.json["error"]
+    assert server.serial("example.com.") == 1
 
     server.config_path.write_text(server.config_path.read_text() + "\nbogus-key: 1\n")
     error = one_line_error(zonectl(path, "reload"))
