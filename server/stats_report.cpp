@@ -2,8 +2,8 @@
 
 #include <initializer_list>
 #include <span>
-#include <utility>
 #include <string_view>
+#include <utility>
 
 #include "dns/header.hpp"
 
@@ -83,7 +83,8 @@ constexpr std::array<std::pair<Counter, std::string_view>, 7> kZoneRcodes{{
 template <class Name>
 [[nodiscard]] nlohmann::json bucket_object(std::span<const std::uint64_t> values, Name name) {
   nlohmann::json object = nlohmann::json::object();
-  for_each_bucket(values, name, [&](const std::string& label, std::uint64_t v) { object[label] = v; });
+  for_each_bucket(values, name,
+                  [&](const std::string& label, std::uint64_t v) { object[label] = v; });
   return object;
 }
 
@@ -94,14 +95,17 @@ nlohmann::json stats_json(const StatsReport& report) {
   nlohmann::json zones = nlohmann::json::array();
   for (const ZoneReport& zone : report.zones) {
     nlohmann::json rcodes = nlohmann::json::object();
-    for (const auto& [counter, name] : kZoneRcodes) rcodes[std::string(name)] = zone.counts[counter];
+    for (const auto& [counter, name] : kZoneRcodes) {
+      rcodes[std::string(name)] = zone.counts[counter];
+    }
     zones.push_back({
         {"zone", zone.zone},
         {"queries", zone.counts[Counter::Queries]},
         {"rcodes", std::move(rcodes)},
         {"serial", zone.serial ? nlohmann::json(*zone.serial) : nlohmann::json()},
         {"records", zone.records},
-        {"loaded_at", zone.loaded_at ? nlohmann::json(unix_seconds(*zone.loaded_at)) : nlohmann::json()},
+        {"loaded_at",
+         zone.loaded_at ? nlohmann::json(unix_seconds(*zone.loaded_at)) : nlohmann::json()},
         {"error", zone.error ? nlohmann::json(*zone.error) : nlohmann::json()},
     });
   }
@@ -117,9 +121,12 @@ nlohmann::json stats_json(const StatsReport& report) {
       {"truncated", t.event(StatsEvent::Truncated)},
       {"malformed", t.event(StatsEvent::Malformed)},
       {"no_response", t.event(StatsEvent::NoResponse)},
-      {"rrl", {{"dropped", t.event(StatsEvent::RrlDropped)}, {"slipped", t.event(StatsEvent::RrlSlipped)}}},
+      {"rrl",
+       {{"dropped", t.event(StatsEvent::RrlDropped)},
+        {"slipped", t.event(StatsEvent::RrlSlipped)}}},
       {"tcp_connections",
-       {{"accepted", t.event(StatsEvent::TcpAccepted)}, {"refused", t.event(StatsEvent::TcpRefused)}}},
+       {{"accepted", t.event(StatsEvent::TcpAccepted)},
+        {"refused", t.event(StatsEvent::TcpRefused)}}},
       {"zones", std::move(zones)},
   };
 }
@@ -145,11 +152,8 @@ using Labels = std::initializer_list<std::pair<std::string_view, std::string_vie
 
 class PrometheusWriter {
  public:
-  void family(std::string_view name, std::string_view type, std::string_view help) {
-    name_ = name;
-    out_.append("# HELP ").append(name).append(" ").append(help).append("\n");
-    out_.append("# TYPE ").append(name).append(" ").append(type).append("\n");
-  }
+  void counter(std::string_view name, std::string_view help) { family(name, "counter", help); }
+  void gauge(std::string_view name, std::string_view help) { family(name, "gauge", help); }
   // One sample of the current family.
   template <class Integer>
   void sample(Labels labels, Integer value) {
@@ -162,9 +166,21 @@ class PrometheusWriter {
     if (labels.size() != 0) out_.append("}");
     out_.append(" ").append(std::to_string(value)).append("\n");
   }
+  // One sample per bucket shown (for_each_bucket), labelled `label`.
+  template <class Name>
+  void buckets(std::string_view label, std::span<const std::uint64_t> values, Name name) {
+    for_each_bucket(values, name,
+                    [&](const std::string& text, std::uint64_t v) { sample({{label, text}}, v); });
+  }
   [[nodiscard]] std::string take() { return std::move(out_); }
 
  private:
+  void family(std::string_view name, std::string_view type, std::string_view help) {
+    name_ = name;
+    out_.append("# HELP ").append(name).append(" ").append(help).append("\n");
+    out_.append("# TYPE ").append(name).append(" ").append(type).append("\n");
+  }
+
   std::string out_;
   std::string_view name_;
 };
@@ -174,58 +190,65 @@ class PrometheusWriter {
 std::string prometheus_text(const StatsReport& report) {
   const StatsSnapshot& t = report.totals;
   PrometheusWriter w;
-  w.family("zoned_start_time_seconds", "gauge", "Start time of the server since the Unix epoch.");
+  w.gauge("zoned_start_time_seconds", "Start time of the server since the Unix epoch.");
   w.sample({}, unix_seconds(report.started_at));
-  w.family("zoned_workers", "gauge", "Worker threads answering queries.");
+  w.gauge("zoned_workers", "Worker threads answering queries.");
   w.sample({}, report.workers);
 
-  w.family("zoned_queries_total", "counter", "Queries received, by transport.");
+  w.counter("zoned_queries_total", "Queries received, by transport.");
   w.sample({{"transport", "udp"}}, t.queries(Transport::Udp));
   w.sample({{"transport", "tcp"}}, t.queries(Transport::Tcp));
-  w.family("zoned_query_types_total", "counter", "Queries received, by QTYPE (other: any type not listed).");
-  for_each_bucket(t.qtypes(), qtype_name, [&](const std::string& l, std::uint64_t v) { w.sample({{"qtype", l}}, v); });
-  w.family("zoned_query_opcodes_total", "counter", "Queries received, by OPCODE.");
-  for_each_bucket(t.opcodes(), opcode_name, [&](const std::string& l, std::uint64_t v) { w.sample({{"opcode", l}}, v); });
-  w.family("zoned_query_edns_total", "counter", "Queries with an EDNS OPT record.");
+  w.counter("zoned_query_types_total", "Queries received, by QTYPE (other: any type not listed).");
+  w.buckets("qtype", t.qtypes(), qtype_name);
+  w.counter("zoned_query_opcodes_total", "Queries received, by OPCODE.");
+  w.buckets("opcode", t.opcodes(), opcode_name);
+  w.counter("zoned_query_edns_total", "Queries with an EDNS OPT record.");
   w.sample({}, t.event(StatsEvent::Edns));
-  w.family("zoned_query_do_total", "counter", "Queries with the DNSSEC OK (DO) bit.");
+  w.counter("zoned_query_do_total", "Queries with the DNSSEC OK (DO) bit.");
   w.sample({}, t.event(StatsEvent::DoBit));
-  w.family("zoned_malformed_queries_total", "counter", "Queries answered FORMERR or dropped as unparseable.");
+  w.counter("zoned_malformed_queries_total", "Queries answered FORMERR or dropped as unparseable.");
   w.sample({}, t.event(StatsEvent::Malformed));
-  w.family("zoned_unanswered_queries_total", "counter", "Queries dropped without a response because they could not be parsed.");
+  w.counter("zoned_unanswered_queries_total",
+            "Queries dropped without a response because they could not be parsed.");
   w.sample({}, t.event(StatsEvent::NoResponse));
 
-  w.family("zoned_responses_total", "counter", "Responses sent, by RCODE.");
-  for_each_bucket(t.rcodes(), rcode_name, [&](const std::string& l, std::uint64_t v) { w.sample({{"rcode", l}}, v); });
-  w.family("zoned_truncated_responses_total", "counter", "Responses sent with TC because the answer did not fit.");
+  w.counter("zoned_responses_total", "Responses sent, by RCODE.");
+  w.buckets("rcode", t.rcodes(), rcode_name);
+  w.counter("zoned_truncated_responses_total",
+            "Responses sent with TC because the answer did not fit.");
   w.sample({}, t.event(StatsEvent::Truncated));
-  w.family("zoned_rrl_responses_total", "counter", "UDP responses Response Rate Limiting dropped or slipped (sent truncated).");
+  w.counter("zoned_rrl_responses_total",
+            "UDP responses Response Rate Limiting dropped or slipped (sent truncated).");
   w.sample({{"action", "dropped"}}, t.event(StatsEvent::RrlDropped));
   w.sample({{"action", "slipped"}}, t.event(StatsEvent::RrlSlipped));
-  w.family("zoned_tcp_connections_total", "counter", "TCP connections accepted, or refused over a connection limit.");
+  w.counter("zoned_tcp_connections_total",
+            "TCP connections accepted, or refused over a connection limit.");
   w.sample({{"result", "accepted"}}, t.event(StatsEvent::TcpAccepted));
   w.sample({{"result", "refused"}}, t.event(StatsEvent::TcpRefused));
 
-  w.family("zoned_zone_queries_total", "counter", "Queries a served zone was asked, since the zone was added.");
-  for (const ZoneReport& z : report.zones) w.sample({{"zone", z.zone}}, z.counts[Counter::Queries]);
-  w.family("zoned_zone_responses_total", "counter", "Responses sent for a served zone, by RCODE.");
+  w.counter("zoned_zone_queries_total",
+            "Queries a served zone was asked, since the zone was added.");
+  for (const ZoneReport& z : report.zones) {
+    w.sample({{"zone", z.zone}}, z.counts[Counter::Queries]);
+  }
+  w.counter("zoned_zone_responses_total", "Responses sent for a served zone, by RCODE.");
   for (const ZoneReport& z : report.zones) {
     for (const auto& [counter, name] : kZoneRcodes) {
       w.sample({{"zone", z.zone}, {"rcode", name}}, z.counts[counter]);
     }
   }
-  w.family("zoned_zone_serial", "gauge", "SOA serial of the version served (absent when none is).");
+  w.gauge("zoned_zone_serial", "SOA serial of the version served (absent when none is).");
   for (const ZoneReport& z : report.zones) {
     if (z.serial) w.sample({{"zone", z.zone}}, *z.serial);
   }
-  w.family("zoned_zone_records", "gauge", "Records in the version served.");
+  w.gauge("zoned_zone_records", "Records in the version served.");
   for (const ZoneReport& z : report.zones) w.sample({{"zone", z.zone}}, z.records);
-  w.family("zoned_zone_last_load_timestamp_seconds", "gauge",
-           "When the version served was loaded, since the Unix epoch (absent when none is).");
+  w.gauge("zoned_zone_last_load_timestamp_seconds",
+          "When the version served was loaded, since the Unix epoch (absent when none is).");
   for (const ZoneReport& z : report.zones) {
     if (z.loaded_at) w.sample({{"zone", z.zone}}, unix_seconds(*z.loaded_at));
   }
-  w.family("zoned_zone_load_failed", "gauge", "1 when the last load of the zone failed, else 0.");
+  w.gauge("zoned_zone_load_failed", "1 when the last load of the zone failed, else 0.");
   for (const ZoneReport& z : report.zones) w.sample({{"zone", z.zone}}, z.error ? 1 : 0);
   return w.take();
 }
