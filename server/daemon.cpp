@@ -175,6 +175,7 @@ void Daemon::schedule_tick() {
 void Daemon::on_tick() {
   const auto now = std::chrono::steady_clock::now();
   manager_.poll(now);
+  rrl_.log_activity(now);
   if (now >= next_cookie_rotation_) {
     if (auto rotated = rotate(cookies_)) {
       cookies_ = *rotated;

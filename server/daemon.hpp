@@ -14,7 +14,8 @@
 // and report the outcome.
 //
 // Every second the control thread frees retired zone versions and settings
-// (ReclaimDomain::reclaim) and polls SQLite zones that ask for it; server
+// (ReclaimDomain::reclaim), polls SQLite zones that ask for it and logs a
+// summary of what RRL limited (RateLimiter::log_activity); server
 // cookie secrets are rotated daily (RFC 9018 §4.3).
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/signal_set.hpp>
