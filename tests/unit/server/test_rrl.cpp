@@ -62,6 +62,16 @@ struct Judged {
     outcome.kind = kind;
     outcome.rrl_name = name.wire();
   }
+  // A copy keys on its own name, not on the original's.
+  Judged(const Judged& other) { *this = other; }
+  Judged& operator=(const Judged& other) {
+    name = other.name;
+    bytes = other.bytes;
+    size = other.size;
+    outcome = other.outcome;
+    if (other.outcome.rrl_name.data() == other.name.wire().data()) outcome.rrl_name = name.wire();
+    return *this;
+  }
   dns::Name name;
   std::array<std::uint8_t, 512> bytes{};
   std::size_t size = 0;
@@ -424,7 +434,7 @@ TEST_CASE("rrl: reconfiguring while workers check is safe (tables retired throug
           const std::vector<std::uint8_t> client{192, 0, static_cast<std::uint8_t>(t), static_cast<std::uint8_t>(i)};
           const Request request{.message = {}, .transport = Transport::Udp, .client_address = client, .now = now};
           std::size_t size = r.size;
-          if (rrl.check(request, r.outcome, r.bytes, size) == RrlAction::Slip) r = Judged();
+          if (rrl.check(request, r.outcome, r.bytes, size) == RrlAction::Slip) r = pristine;
         }
         reader.quiescent();
         ++now;
