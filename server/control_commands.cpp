@@ -10,6 +10,7 @@
 
 #include "server/stats_report.hpp"
 #include "server/version.hpp"
+#include "server/zone_edit_record.hpp"
 #include "zone/lookup_key.hpp"
 #include "zone/record_list.hpp"
 #include "zone/zone_dump.hpp"
@@ -20,15 +21,6 @@ namespace {
 using nlohmann::json;
 using ctl::Reply;
 using Args = ControlServer::Args;
-
-std::string iso_time(std::chrono::system_clock::time_point time) {
-  const std::time_t seconds = std::chrono::system_clock::to_time_t(time);
-  std::tm utc{};
-  gmtime_r(&seconds, &utc);
-  char text[32];
-  std::strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%SZ", &utc);
-  return text;
-}
 
 template <class T>
 json or_null(const std::optional<T>& value) {
@@ -147,16 +139,6 @@ Reply zone_reload_command(const DaemonControl& d, Args args) {
   return Reply::success(zone_json(*status, d.config));
 }
 
-// "@" is the apex; other names are relative to the zone unless they end in a dot.
-Result<dns::Name> parse_owner(std::string_view text, const dns::Name& zone) {
-  if (text == "@") return zone;
-  auto owner = dns::Name::parse(text, &zone);
-  if (!owner) return Error{"bad owner name '" + std::string(text) + "': " + owner.error()};
-  if (!owner->is_subdomain_of(zone))
-    return Error{owner->to_text() + " is not in zone " + zone.to_text()};
-  return owner->lowercased();
-}
-
 void add_rrset(const dns::Name& owner, const zone::RRset& set, zone::RecordList& out) {
   set.for_each_rdata([&](std::span<const std::uint8_t> rdata) {
     out.add(owner, set.type, dns::RRClass::IN, set.ttl, rdata);
@@ -222,7 +204,7 @@ Reply zone_read_command(const DaemonControl& d, Args args) {
   if (args.size() == 1) {
     version->for_each_node([&](const zone::Node& node) { add_node(node, type, records); });
   } else {
-    const auto owner = parse_owner(args[1], *name);
+    const auto owner = parse_edit_owner(*name, args[1]);
     if (!owner) return Reply::failure(owner.error());
     zone::KeyBuffer buffer;
     const zone::Node* node = version->find(zone::make_lookup_key(owner->wire(), buffer));
@@ -236,6 +218,15 @@ Reply zone_read_command(const DaemonControl& d, Args args) {
 }
 
 }  // namespace
+
+std::string iso_time(std::chrono::system_clock::time_point time) {
+  const std::time_t seconds = std::chrono::system_clock::to_time_t(time);
+  std::tm utc{};
+  gmtime_r(&seconds, &utc);
+  char text[32];
+  std::strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%SZ", &utc);
+  return text;
+}
 
 Result<dns::Name> parse_zone_name(std::string_view text) {
   const dns::Name root;

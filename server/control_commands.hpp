@@ -41,6 +41,8 @@ void register_daemon_commands(ControlServer& control, DaemonControl daemon);
 
 // "example.com" or "example.com." → the zone's name, lowercased.
 [[nodiscard]] Result<dns::Name> parse_zone_name(std::string_view text);
+// "2026-11-30T07:21:00Z": times in replies are UTC, ISO 8601.
+[[nodiscard]] std::string iso_time(std::chrono::system_clock::time_point time);
 // Multi-line error text (a zone file's errors) as one line for a reply.
 [[nodiscard]] std::string one_line(std::string_view text);
 

@@ -17,15 +17,6 @@ using ctl::Reply;
 using nlohmann::json;
 using Args = ControlServer::Args;
 
-std::string iso_time(std::chrono::system_clock::time_point time) {
-  const std::time_t seconds = std::chrono::system_clock::to_time_t(time);
-  std::tm utc{};
-  gmtime_r(&seconds, &utc);
-  char text[32];
-  std::strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%SZ", &utc);
-  return text;
-}
-
 json record_json(const zone::DiffRecord& rr) {
   dns::Name owner;
   std::string rdata;
