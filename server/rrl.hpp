@@ -42,7 +42,8 @@ inline constexpr std::chrono::seconds kRrlLogInterval{10};
 class RateLimiter {
  public:
   // Replaced tables are retired through `domain` (the workers' one).
-  explicit RateLimiter(zone::ReclaimDomain& domain) noexcept : domain_(domain) {}
+  explicit RateLimiter(zone::ReclaimDomain& domain) noexcept
+      : domain_(domain), period_start_(std::chrono::steady_clock::now()) {}
   // After the workers are gone.
   ~RateLimiter();
   RateLimiter(const RateLimiter&) = delete;
@@ -83,7 +84,7 @@ class RateLimiter {
   RrlConfig config_;
   RrlTotals logged_;  // totals at the last summary
   RrlTotals seen_;    // totals at the last log_activity()
-  std::chrono::steady_clock::time_point period_start_{};  // since when logged_ counts
+  std::chrono::steady_clock::time_point period_start_;  // since when logged_ counts
   bool limiting_ = false;  // the last log_activity() saw new limited responses
 };
 

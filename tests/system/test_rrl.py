@@ -14,10 +14,12 @@ It must pass against `named` (Debian's BIND 9, rate-limit { responses-per-
 second 20; slip 2; window 2; }) and zoned with the same settings, and fail
 against zoned without RRL (which shows that it can fail).
 
-Then zoned alone: reloads that add, change and remove RRL take effect;
-log-only answers everything; a flood of one NXDOMAIN gets drops and TC+AA
-slips while another query from the same /24 is answered, and large
-responses slip down to their question without harm (RELIABILITY.md 39).
+Then zoned alone: it logs a summary of what it limited, not a line per
+query; reloads that add, change and remove RRL take effect; log-only
+answers everything and logs what it would have limited; a flood of one
+NXDOMAIN gets drops and TC+AA slips while another query from the same /24
+is answered, and large responses slip down to their question without harm
+(RELIABILITY.md 39).
 
 Binaries: ZONED, NAMED (default from PATH). Ports 21300-21399. Sources
 127.0.0.2 (flooder), 127.0.0.3 (its /24), 127.0.1.2 (another /24),
@@ -179,6 +181,10 @@ def test_checker_passes_against_named(tmp_path, zone_file):
 def test_zoned_limits_like_named(zoned_factory, zone_file):
     with zoned_with(zoned_factory, BASE_PORT + 1, zone_file, ZONED_RRL) as server:
         assert rrl_problems(server.port) == []
+        # One summary line a second at most, none per query.
+        server.wait_for_log(r"rrl: limited \d+ responses \(\d+ slipped with TC=1, \d+ dropped\) "
+                            r"in the last \d s\n")
+        assert server.log_text().count("rrl: limited") <= 5
 
 
 def test_checker_fails_against_zoned_without_rrl(zoned_factory, zone_file):
@@ -214,6 +220,7 @@ def test_log_only_answers_everything(zoned_factory, zone_file):
         assert len(result.full()) >= result.sent - 5  # loopback may lose one now and then
         assert not result.slips()
         assert "log-only: nothing is limited" in server.log_text()
+        server.wait_for_log(r"rrl: log-only: would have limited [1-9]\d* responses")
 
 
 def test_nxdomain_flood_and_large_responses(zoned_factory, zone_file):

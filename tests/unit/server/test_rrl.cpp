@@ -485,6 +485,16 @@ TEST_CASE("rrl: log_activity summarizes limiting at once, then at most every int
   CHECK(log.take().empty());
 }
 
+TEST_CASE("rrl: the first summary counts from the start") {
+  LogCapture log;
+  const auto started = std::chrono::steady_clock::now();
+  Limiter l(rrl_config(1, 0, 15));
+  CHECK(l.passed(kFlooder, kNow, 3) == 1);
+  l.rrl.log_activity(started + std::chrono::seconds(1));
+  CHECK(log.take().find("rrl: limited 2 responses (0 slipped with TC=1, 2 dropped) in the last 1 s\n") !=
+        std::string::npos);
+}
+
 TEST_CASE("rrl: log-only says what would have been limited") {
   LogCapture log;
   RrlConfig config = rrl_config(1, 0, 15);
