@@ -49,6 +49,10 @@ void rdata_to_text(RRType type, std::span<const std::uint8_t> rdata, std::string
 // RFC 3597 generic form: "\# <len> <hex>".
 void rdata_to_generic_text(std::span<const std::uint8_t> rdata, std::string& out);
 
+// Presentation form when rdata_check() accepts the rdata, else the generic
+// form: for showing data that may be malformed (a database row, a diff).
+void rdata_to_display_text(RRType type, std::span<const std::uint8_t> rdata, std::string& out);
+
 // Checks uncompressed rdata against its type's layout.
 [[nodiscard]] WireError rdata_check(RRType type, std::span<const std::uint8_t> rdata);
 

@@ -319,6 +319,14 @@ void rdata_to_generic_text(std::span<const std::uint8_t> rdata, std::string& out
   }
 }
 
+void rdata_to_display_text(RRType type, std::span<const std::uint8_t> rdata, std::string& out) {
+  if (rdata_check(type, rdata) == WireError::Ok) {
+    rdata_to_text(type, rdata, out);
+  } else {
+    rdata_to_generic_text(rdata, out);
+  }
+}
+
 void rdata_to_text(RRType type, std::span<const std::uint8_t> rdata, std::string& out) {
   const RdataLayout* layout = rdata_layout(type);
   FieldParts parts;

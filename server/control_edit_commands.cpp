@@ -20,10 +20,7 @@ using Args = ControlServer::Args;
 json record_json(const zone::DiffRecord& rr) {
   dns::Name owner;
   std::string rdata;
-  if (dns::rdata_check(rr.type, rr.rdata) == dns::WireError::Ok)
-    dns::rdata_to_text(rr.type, rr.rdata, rdata);
-  else
-    dns::rdata_to_generic_text(rr.rdata, rdata);
+  dns::rdata_to_display_text(rr.type, rr.rdata, rdata);
   return {{"owner", dns::Name::from_uncompressed(rr.owner, owner) ? owner.to_text() : "?"},
           {"ttl", rr.ttl},
           {"class", dns::class_to_text(rr.rclass)},

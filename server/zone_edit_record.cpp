@@ -83,41 +83,4 @@ Result<zone::DiffRecord> parse_edit_record(const dns::Name& zone, std::string_vi
   return rr;
 }
 
-namespace {
-
-void append_owner(const zone::DiffRecord& rr, std::string& s) {
-  dns::Name owner;
-  if (dns::Name::from_uncompressed(rr.owner, owner)) owner.append_text(s);
-  s += ' ';
-}
-
-void append_type_and_rdata(const zone::DiffRecord& rr, std::string& s) {
-  s += dns::type_to_text(rr.type);
-  s += ' ';
-  if (dns::rdata_check(rr.type, rr.rdata) == dns::WireError::Ok)
-    dns::rdata_to_text(rr.type, rr.rdata, s);
-  else
-    dns::rdata_to_generic_text(rr.rdata, s);
-}
-
-}  // namespace
-
-std::string record_to_text(const zone::DiffRecord& rr) {
-  std::string s;
-  append_owner(rr, s);
-  s += std::to_string(rr.ttl);
-  s += ' ';
-  s += dns::class_to_text(rr.rclass);
-  s += ' ';
-  append_type_and_rdata(rr, s);
-  return s;
-}
-
-std::string rr_to_text(const zone::DiffRecord& rr) {
-  std::string s;
-  append_owner(rr, s);
-  append_type_and_rdata(rr, s);
-  return s;
-}
-
 }  // namespace zoned::server

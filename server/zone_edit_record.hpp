@@ -27,9 +27,4 @@ namespace zoned::server {
                                                          std::string_view type,
                                                          std::string_view rdata);
 
-// Presentation form: "www.example.com. 300 IN A 192.0.2.1".
-[[nodiscard]] std::string record_to_text(const zone::DiffRecord& rr);
-// The RR without TTL and class, for messages: "www.example.com. A 192.0.2.1".
-[[nodiscard]] std::string rr_to_text(const zone::DiffRecord& rr);
-
 }  // namespace zoned::server

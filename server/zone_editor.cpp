@@ -236,7 +236,7 @@ Result<ZoneEditor::Edit> ZoneEditor::set(const dns::Name& zone, std::string_view
 
   for (const auto& r : records)
     if (same_rr(r, *rr) && r.ttl == rr->ttl)
-      return Error{rr_to_text(*rr) + " is already in the zone"};
+      return Error{zone::describe(*rr) + " is already in the zone"};
   for (const auto& r : records) {
     if (!same_set(r, *rr) || r.ttl == rr->ttl) continue;
     // RFC 2181 §5.2: one TTL per RRset, so the new TTL is the whole set's.
@@ -289,7 +289,7 @@ Result<ZoneEditor::Edit> ZoneEditor::unset(const dns::Name& zone, std::string_vi
     return (rrtype && r.type != *rrtype) || (exact && !same_rr(r, *exact));
   });
   if (records.empty()) {
-    if (exact) return Error{rr_to_text(*exact) + " is not in the zone"};
+    if (exact) return Error{zone::describe(*exact) + " is not in the zone"};
     if (rrtype)
       return Error{"no " + dns::type_to_text(*rrtype) + " records at " + name->to_text()};
     return Error{"no records at " + name->to_text()};

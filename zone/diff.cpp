@@ -110,16 +110,8 @@ std::string describe(Bytes owner, std::uint16_t type, Bytes rdata) {
   s += ' ';
   s += dns::type_to_text(dns::RRType{type});
   s += ' ';
-  if (dns::rdata_check(dns::RRType{type}, rdata) == dns::WireError::Ok) {
-    dns::rdata_to_text(dns::RRType{type}, rdata, s);
-  } else {
-    dns::rdata_to_generic_text(rdata, s);
-  }
+  dns::rdata_to_display_text(dns::RRType{type}, rdata, s);
   return s;
-}
-
-std::string describe(const DiffRecord& r) {
-  return describe(r.owner, static_cast<std::uint16_t>(r.type), r.rdata);
 }
 
 // The SOA record of a version's apex (first and only rdata), if any.
@@ -550,6 +542,20 @@ Diff compute_diff(const ZoneVersion& from, const ZoneVersion& to) { return DiffA
 
 Result<std::unique_ptr<const ZoneVersion>> apply_diff(const ZoneVersion& base, const Diff& diff) {
   return DiffAccess::apply(base, diff);
+}
+
+std::string describe(const DiffRecord& r) {
+  return describe(r.owner, static_cast<std::uint16_t>(r.type), r.rdata);
+}
+
+std::string to_text(const DiffRecord& r) {
+  std::string s;
+  dns::Name owner;
+  if (dns::Name::from_uncompressed(r.owner, owner)) owner.append_text(s);
+  s += ' ' + std::to_string(r.ttl) + ' ' + dns::class_to_text(r.rclass) + ' ' +
+       dns::type_to_text(r.type) + ' ';
+  dns::rdata_to_display_text(r.type, r.rdata, s);
+  return s;
 }
 
 }  // namespace zoned::zone

@@ -8,6 +8,7 @@
 // version, sharing every page the diff does not touch.
 #include <cstdint>
 #include <memory>
+#include <string>
 #include <vector>
 
 #include "dns/result.hpp"
@@ -39,6 +40,11 @@ struct Diff {
   // True when the diff changes more than the SOA.
   [[nodiscard]] bool changes_records() const noexcept { return !removed.empty() || !added.empty(); }
 };
+
+// "www.example.com. A 192.0.2.1": one RR in a message (no TTL, no class).
+[[nodiscard]] std::string describe(const DiffRecord& rr);
+// "www.example.com. 300 IN A 192.0.2.1": presentation form.
+[[nodiscard]] std::string to_text(const DiffRecord& rr);
 
 // Versions store no class; compute_diff() labels every RR with this one.
 inline constexpr dns::RRClass kVersionClass = dns::RRClass::IN;

@@ -260,21 +260,6 @@ std::string check_row(sqlite3_stmt* st, const dns::Name& origin, dns::Name& owne
   return {};
 }
 
-// "www.example.com. A 192.0.2.1", for errors about one RR of a diff.
-std::string describe_rr(const DiffRecord& rr) {
-  std::string s;
-  dns::Name owner;
-  if (dns::Name::from_uncompressed(rr.owner, owner)) owner.append_text(s);
-  s += ' ';
-  s += dns::type_to_text(rr.type);
-  s += ' ';
-  if (dns::rdata_check(rr.type, rr.rdata) == dns::WireError::Ok)
-    dns::rdata_to_text(rr.type, rr.rdata, s);
-  else
-    dns::rdata_to_generic_text(rr.rdata, s);
-  return s;
-}
-
 std::vector<std::uint8_t> canonical_rdata(dns::RRType type, std::span<const std::uint8_t> rdata) {
   std::vector<std::uint8_t> out(rdata.begin(), rdata.end());
   dns::rdata_to_canonical(type, out);
@@ -399,7 +384,7 @@ Result<bool> apply_diff_rows(const std::filesystem::path& db_path, const dns::Na
   if (!soa_rows) return Error{soa_rows.error()};
   if (soa_rows->size() != 1)
     return Error{db_path.string() + ": zone " + origin.to_text() +
-                 ": the SOA is no longer " + describe_rr(diff.old_soa) +
+                 ": the SOA is no longer " + describe(diff.old_soa) +
                  " (changed by another program since it was loaded); nothing written"};
   if (auto r = run_on_row(db_path, db, "UPDATE records SET ttl = ?2, rdata = ?3 WHERE id = ?1",
                           soa_rows->front(), &diff.new_soa);
@@ -411,7 +396,7 @@ Result<bool> apply_diff_rows(const std::filesystem::path& db_path, const dns::Na
     if (!ids) return Error{ids.error()};
     if (ids->empty())
       return Error{db_path.string() + ": zone " + origin.to_text() + ": no row holds " +
-                   describe_rr(rr) + " (changed by another program?); nothing written"};
+                   describe(rr) + " (changed by another program?); nothing written"};
     for (const std::int64_t id : *ids)  // duplicate rows are one RR
       if (auto r = run_on_row(db_path, db, "DELETE FROM records WHERE id = ?1", id, nullptr); !r)
         return r;

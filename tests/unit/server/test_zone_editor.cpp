@@ -86,7 +86,7 @@ std::vector<std::string> lines_of(const zone::ZoneVersion& version) {
     d.ttl = r.ttl;
     const auto rdata = records.rdata(r);
     d.rdata.assign(rdata.begin(), rdata.end());
-    out.push_back(record_to_text(d));
+    out.push_back(zone::to_text(d));
   }
   return out;
 }
@@ -97,7 +97,7 @@ bool has_line(const std::vector<std::string>& lines, const std::string& line) {
 
 std::vector<std::string> texts(const std::vector<zone::DiffRecord>& records) {
   std::vector<std::string> out;
-  for (const auto& r : records) out.push_back(record_to_text(r));
+  for (const auto& r : records) out.push_back(zone::to_text(r));
   return out;
 }
 
