@@ -145,7 +145,7 @@ class ControlServer::Session : public std::enable_shared_from_this<Session> {
   bool closed_ = false;
 };
 
-ControlServer::ControlServer(asio::io_context& io) : io_(io), acceptor_(io) {}
+ControlServer::ControlServer(asio::io_context& io) : io_(io), listener_(io) {}
 
 ControlServer::~ControlServer() { stop(); }
 
@@ -167,15 +167,16 @@ Result<bool> ControlServer::start(const ControlConfig& config) {
   if (auto made = make_socket_directory(path.parent_path()); !made) return made;
   if (auto cleared = clear_stale_socket(io_, path); !cleared) return cleared;
 
+  auto& acceptor = listener_.acceptor();
   boost::system::error_code error;
   const auto fail = [&](const char* what) {
     boost::system::error_code ignored;
-    acceptor_.close(ignored);
+    acceptor.close(ignored);
     return Error{std::string("cannot ") + what + " the control socket " + path.string() + ": " +
                  error.message()};
   };
-  if (acceptor_.open(Local(), error); error) return fail("open");
-  if (acceptor_.bind(Local::endpoint(path.string()), error); error) return fail("bind");
+  if (acceptor.open(Local(), error); error) return fail("open");
+  if (acceptor.bind(Local::endpoint(path.string()), error); error) return fail("bind");
   path_ = path;
   // The owner and its group may control the daemon; the directory decides who reaches it.
   using std::filesystem::perms;
@@ -185,33 +186,28 @@ Result<bool> ControlServer::start(const ControlConfig& config) {
       chmod_error);
   if (chmod_error)
     spdlog::warn("control: cannot make {} mode 0660: {}", path.string(), chmod_error.message());
-  if (acceptor_.listen(asio::socket_base::max_listen_connections, error); error)
+  if (acceptor.listen(asio::socket_base::max_listen_connections, error); error)
     return fail("listen on");
-  accept();
+  listener_.start([this](Local::socket socket) { serve(std::move(socket)); });
   return true;
 }
 
-void ControlServer::accept() {
-  acceptor_.async_accept([this](const boost::system::error_code& error, Local::socket socket) {
-    if (error == asio::error::operation_aborted || !acceptor_.is_open()) return;  // stopping
-    if (!error) {
-      if (sessions_.size() >= kMaxSessions) {
-        spdlog::warn("control: {} clients already connected; closing a new one", kMaxSessions);
-      } else {
-        auto session = std::make_shared<Session>(*this, std::move(socket));
-        sessions_.insert(session);
-        session->start();
-      }
-    }
-    accept();
-  });
+void ControlServer::serve(Local::socket socket) {
+  if (sessions_.size() >= kMaxSessions) {
+    spdlog::warn("control: {} clients already connected; closing a new one", kMaxSessions);
+    return;
+  }
+  auto session = std::make_shared<Session>(*this, std::move(socket));
+  sessions_.insert(session);
+  session->start();
 }
+
+
 
 void ControlServer::forget(const std::shared_ptr<Session>& session) { sessions_.erase(session); }
 
 void ControlServer::stop() {
-  boost::system::error_code ignored;
-  acceptor_.close(ignored);
+  listener_.close();
   for (const auto& session : std::exchange(sessions_, {})) session->close();
   if (path_.empty()) return;
   std::error_code error;

@@ -36,6 +36,7 @@
 
 #include "ctl/protocol/control_protocol.hpp"
 #include "dns/result.hpp"
+#include "server/accept_loop.hpp"
 #include "server/config.hpp"
 
 namespace zoned::server {
@@ -82,11 +83,11 @@ class ControlServer {
   class Session;
 
  private:
-  void accept();
+  void serve(boost::asio::local::stream_protocol::socket socket);
   void forget(const std::shared_ptr<Session>& session);
 
   boost::asio::io_context& io_;
-  boost::asio::local::stream_protocol::acceptor acceptor_;
+  AcceptLoop<boost::asio::local::stream_protocol> listener_;
   std::filesystem::path path_;  // of the socket we created (empty: none)
   std::map<std::string, Handler, std::less<>> handlers_;
   std::function<void()> after_reply_;

@@ -12,7 +12,6 @@ namespace http = boost::beast::http;
 
 namespace {
 
-constexpr std::chrono::milliseconds kAcceptRetryDelay{100};
 constexpr HttpLimits kMetricsLimits{};
 
 HttpResponse text_response(http::status status, boost::beast::string_view content_type,
@@ -27,7 +26,7 @@ HttpResponse text_response(http::status status, boost::beast::string_view conten
 
 MetricsServer::MetricsServer(boost::asio::io_context& io, const ServerStats& stats,
                              const ZoneManager& zones)
-    : io_(io), stats_(stats), zones_(zones), acceptor_(io), retry_timer_(io) {}
+    : stats_(stats), zones_(zones), listener_(io) {}
 
 MetricsServer::~MetricsServer() { stop(); }
 
@@ -38,25 +37,24 @@ Result<bool> MetricsServer::start(const MetricsConfig& config) {
   const auto address = boost::asio::ip::make_address(config.listen->address, error);
   if (error) return Error{"metrics listen " + where + ": not an IP address"};
   const boost::asio::ip::tcp::endpoint endpoint{address, config.listen->port};
-  if (acceptor_.open(endpoint.protocol(), error) ||
-      acceptor_.set_option(boost::asio::socket_base::reuse_address(true), error) ||
-      acceptor_.bind(endpoint, error) ||
-      acceptor_.listen(boost::asio::socket_base::max_listen_connections, error)) {
+  auto& acceptor = listener_.acceptor();
+  if (acceptor.open(endpoint.protocol(), error) ||
+      acceptor.set_option(boost::asio::socket_base::reuse_address(true), error) ||
+      acceptor.bind(endpoint, error) ||
+      acceptor.listen(boost::asio::socket_base::max_listen_connections, error)) {
     boost::system::error_code ignored;
-    acceptor_.close(ignored);
+    acceptor.close(ignored);
     return Error{"cannot listen for metrics on " + where + ": " + error.message()};
   }
-  const auto bound = acceptor_.local_endpoint(error);
+  const auto bound = acceptor.local_endpoint(error);
   description_ = "http " + config.listen->address + "@" +
                  std::to_string(error ? config.listen->port : bound.port()) + " /metrics";
-  accept_next();
+  listener_.start([this](boost::asio::ip::tcp::socket socket) { serve(std::move(socket)); });
   return true;
 }
 
 void MetricsServer::stop() {
-  boost::system::error_code ignored;
-  acceptor_.close(ignored);
-  retry_timer_.cancel();
+  listener_.close();
   for (const auto& weak : sessions_) {
     if (const auto session = weak.lock()) session->close();
   }
@@ -83,23 +81,7 @@ HttpResponse MetricsServer::respond(const HttpRequest& request) const {
                        prometheus_text(stats_, zones_));
 }
 
-void MetricsServer::accept_next() {
-  acceptor_.async_accept(io_, [this](const boost::system::error_code& error,
-                                     boost::asio::ip::tcp::socket socket) {
-    on_accept(error, std::move(socket));
-  });
-}
-
-void MetricsServer::on_accept(const boost::system::error_code& error,
-                              boost::asio::ip::tcp::socket socket) {
-  if (error == boost::asio::error::operation_aborted || !acceptor_.is_open()) return;
-  if (error) {
-    retry_timer_.expires_after(kAcceptRetryDelay);
-    retry_timer_.async_wait([this](const boost::system::error_code& cancelled) {
-      if (!cancelled) accept_next();
-    });
-    return;
-  }
+void MetricsServer::serve(boost::asio::ip::tcp::socket socket) {
   std::erase_if(sessions_, [](const auto& weak) { return weak.expired(); });
   if (sessions_.size() < kMaxMetricsConnections) {
     auto session = std::make_shared<HttpSession>(
@@ -108,7 +90,6 @@ void MetricsServer::on_accept(const boost::system::error_code& error,
     sessions_.push_back(session);
     session->start();
   }  // else over the cap: `socket` closes here
-  accept_next();
 }
 
 }  // namespace zoned::server

@@ -7,12 +7,12 @@
 // most kMaxMetricsConnections are open at once (more are closed at once).
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
-#include <boost/asio/steady_timer.hpp>
 #include <memory>
 #include <string>
 #include <vector>
 
 #include "dns/result.hpp"
+#include "server/accept_loop.hpp"
 #include "server/config.hpp"
 #include "server/http_session.hpp"
 #include "server/stats.hpp"
@@ -41,14 +41,11 @@ class MetricsServer {
   [[nodiscard]] HttpResponse respond(const HttpRequest& request) const;
 
  private:
-  void accept_next();
-  void on_accept(const boost::system::error_code& error, boost::asio::ip::tcp::socket socket);
+  void serve(boost::asio::ip::tcp::socket socket);
 
-  boost::asio::io_context& io_;
   const ServerStats& stats_;
   const ZoneManager& zones_;
-  boost::asio::ip::tcp::acceptor acceptor_;
-  boost::asio::steady_timer retry_timer_;  // after an accept error (out of descriptors)
+  AcceptLoop<boost::asio::ip::tcp> listener_;
   std::vector<std::weak_ptr<HttpSession>> sessions_;  // open connections, for stop() and the cap
   std::string description_;
 };

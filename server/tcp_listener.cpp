@@ -23,9 +23,7 @@ boost::asio::ip::tcp protocol_of(int fd) {
 
 TcpListener::TcpListener(boost::asio::io_context& io, UniqueFd fd, WorkerContext& context,
                          const TcpLimits& limits, ConnectionLimiter& limiter)
-    : io_(io),
-      acceptor_(io),
-      retry_timer_(io),
+    : listener_(io),
       context_(context),
       limits_(limits),
       limiter_(limiter) {
@@ -33,39 +31,16 @@ TcpListener::TcpListener(boost::asio::io_context& io, UniqueFd fd, WorkerContext
   // Registering with the reactor can fail (start-up only); `fd` stays ours
   // until it has succeeded, so nothing leaks.
   boost::system::error_code error;
-  acceptor_.assign(protocol, fd.get(), error);
+  listener_.acceptor().assign(protocol, fd.get(), error);
   if (error) throw boost::system::system_error(error);
   (void)fd.release();
 }
 
-void TcpListener::start() { accept_next(); }
-
-void TcpListener::close() noexcept {
-  boost::system::error_code ignored;
-  acceptor_.close(ignored);
-  retry_timer_.cancel();
+void TcpListener::start() {
+  listener_.start([this](boost::asio::ip::tcp::socket socket) { serve(std::move(socket)); });
 }
 
-void TcpListener::accept_next() {
-  acceptor_.async_accept(io_, [this](const boost::system::error_code& error,
-                                     boost::asio::ip::tcp::socket socket) {
-    on_accept(error, std::move(socket));
-  });
-}
-
-void TcpListener::on_accept(const boost::system::error_code& error,
-                            boost::asio::ip::tcp::socket socket) {
-  if (error == boost::asio::error::operation_aborted || !acceptor_.is_open()) return;
-  if (error) {
-    retry_timer_.expires_after(kAcceptRetryDelay);
-    retry_timer_.async_wait([this](const boost::system::error_code& cancelled) {
-      if (!cancelled) accept_next();
-    });
-    return;
-  }
-  serve(std::move(socket));
-  accept_next();
-}
+void TcpListener::close() noexcept { listener_.close(); }
 
 void TcpListener::serve(boost::asio::ip::tcp::socket socket) {
   boost::system::error_code error;

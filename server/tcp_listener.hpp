@@ -7,9 +7,8 @@
 // handshake, and leaving it in the backlog would only make the client wait.
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
-#include <boost/asio/steady_timer.hpp>
-#include <chrono>
 
+#include "server/accept_loop.hpp"
 #include "server/config.hpp"
 #include "server/connection_limiter.hpp"
 #include "server/socket_util.hpp"
@@ -19,10 +18,6 @@ namespace zoned::server {
 
 class TcpListener {
  public:
-  // After a failed accept (out of descriptors, ...), wait this long before
-  // the next one instead of spinning.
-  static constexpr std::chrono::milliseconds kAcceptRetryDelay{100};
-
   // Takes ownership of `fd` (from open_listen_socket, SocketKind::Tcp).
   // Throws boost::system::system_error if the reactor cannot take it.
   TcpListener(boost::asio::io_context& io, UniqueFd fd, WorkerContext& context,
@@ -34,13 +29,9 @@ class TcpListener {
   void close() noexcept;
 
  private:
-  void accept_next();
-  void on_accept(const boost::system::error_code& error, boost::asio::ip::tcp::socket socket);
   void serve(boost::asio::ip::tcp::socket socket);
 
-  boost::asio::io_context& io_;
-  boost::asio::ip::tcp::acceptor acceptor_;
-  boost::asio::steady_timer retry_timer_;
+  AcceptLoop<boost::asio::ip::tcp> listener_;
   WorkerContext& context_;
   const TcpLimits& limits_;
   ConnectionLimiter& limiter_;
