@@ -41,6 +41,25 @@ const Node* previous_in_chain(const ZoneVersion& v, const Node* p) noexcept {
   return p;  // not reached for a consistent version
 }
 
+// What the node right after a name in canonical order (`next`, null at
+// the end of the zone) says of the name's child `*` (RFC 4592 §2.1.1): the
+// children follow their parent in order of their first key byte, and '*'
+// (0x2a) sorts before the usual name characters.
+enum class WildcardChild : std::uint8_t { Found, Absent, Unknown };
+WildcardChild wildcard_child(Key parent, const Node* next, const Node*& wildcard) noexcept {
+  if (next == nullptr || next->key.size() <= parent.size() || !is_prefix(parent, next->key)) {
+    return WildcardChild::Absent;  // no descendants
+  }
+  const std::size_t at = parent.size();
+  const std::uint8_t byte = next->key[at];
+  if (byte > '*') return WildcardChild::Absent;  // every child sorts after `*` and below it
+  if (byte == '*' && next->key.size() == at + 2 && next->key[at + 1] == 0 && !next->has(node_flag::kNsec3Only)) {
+    wildcard = next;
+    return WildcardChild::Found;
+  }
+  return WildcardChild::Unknown;
+}
+
 // What a node answers for qtype (exact or wildcard match).
 void answer_from(const Node& n, dns::RRType qtype, bool wildcard, LookupResult& r) noexcept {
   using K = LookupResult::Kind;
@@ -101,6 +120,11 @@ LookupResult lookup(const ZoneVersion& version, const Key key, dns::RRType qtype
   std::size_t end = apex.key.size();
   std::size_t labels = version.origin().label_count();
   const Node* n = &apex;
+  // The node right after the current prefix in canonical order (null: none),
+  // when known: from the search that found the prefix, or the apex's page.
+  bool next_known = apex.descendants_in_page > 0;
+  const Node* next_node = next_known ? &apex.page_descendants().front() : nullptr;
+  const Node* before_prefix = nullptr;  // for an empty non-terminal prefix: the node before it
   bool exists = true;
   // When qname does not exist: the last node before it. No node lies between
   // the first missing ancestor and qname (none is below that ancestor), so
@@ -130,6 +154,13 @@ LookupResult lookup(const ZoneVersion& version, const Key key, dns::RRType qtype
     r.closest_encloser = n;
     r.closest_encloser_labels = static_cast<std::uint8_t>(labels);
     if (exact) break;
+    // Below a node with no descendants nothing exists: no search needed.
+    if (n != nullptr && next_known &&
+        (next_node == nullptr || !is_prefix(key.first(end), next_node->key))) {
+      exists = false;
+      before_qname = n;
+      break;
+    }
     const std::size_t next = next_label_end(key, end);
     const Key prefix = key.first(next);
     const auto nb = version.neighbours(prefix);
@@ -146,6 +177,9 @@ LookupResult lookup(const ZoneVersion& version, const Key key, dns::RRType qtype
       before_qname = nb.at_or_before;
       break;
     }
+    next_known = true;
+    next_node = nb.after;
+    before_prefix = nb.at_or_before;
     end = next;
     ++labels;
   }
@@ -162,8 +196,24 @@ LookupResult lookup(const ZoneVersion& version, const Key key, dns::RRType qtype
   }
 
   // qname does not exist. RFC 4592 §3.3.1: the source of synthesis is
-  // `*.<closest encloser>`, and only if that exact name has a node.
+  // `*.<closest encloser>`, and only if that exact name has a node. The
+  // node after the closest encloser mostly tells without a search.
   r.previous = previous_in_chain(version, before_qname);
+  const Node* wildcard = nullptr;
+  switch (next_known ? wildcard_child(key.first(end), next_node, wildcard) : WildcardChild::Unknown) {
+    case WildcardChild::Found:
+      r.wildcard = r.wildcard_previous = wildcard;
+      answer_from(*wildcard, qtype, true, r);
+      return r;
+    case WildcardChild::Absent:
+      // `*.<closest encloser>` would directly follow the encloser: after
+      // its node, or after the node before it (an empty non-terminal).
+      r.wildcard_previous = previous_in_chain(version, n != nullptr ? n : before_prefix);
+      r.kind = K::NxDomain;
+      return r;
+    case WildcardChild::Unknown:
+      break;
+  }
   KeyBuffer wbuf;
   std::memcpy(wbuf.data(), key.data(), end);
   std::size_t wlen = end;
@@ -187,6 +237,46 @@ LookupResult lookup(const ZoneVersion& version, const Key key, dns::RRType qtype
   }
   r.kind = K::NxDomain;
   return r;
+}
+
+namespace {
+
+// Uncompressed wire names of the same length, `lower` lowercased.
+bool same_name(std::span<const std::uint8_t> name, std::span<const std::uint8_t> lower) noexcept {
+  if (name.size() != lower.size()) return false;
+  if (std::memcmp(name.data(), lower.data(), name.size()) == 0) return true;  // zone data is mostly lowercase
+  for (std::size_t i = 0; i < name.size(); ++i) {
+    if (dns::ascii_lower(name[i]) != lower[i]) return false;
+  }
+  return true;
+}
+
+// Past this many descendants a search beats the scan.
+constexpr std::size_t kMaxDescendantScan = 16;
+
+}  // namespace
+
+bool name_at_or_below(std::span<const std::uint8_t> name, std::span<const std::uint8_t> ancestor) noexcept {
+  if (name.size() < ancestor.size()) return false;
+  for (std::size_t p = 0; p < name.size(); p += std::size_t{name[p]} + 1) {
+    const std::size_t rest = name.size() - p;
+    if (rest == ancestor.size()) return same_name(name.subspan(p), ancestor);
+    if (rest < ancestor.size() || name[p] == 0) return false;
+  }
+  return false;
+}
+
+const Node* find_at_or_below(const ZoneVersion& version, const Node& ancestor,
+                             std::span<const std::uint8_t> name) noexcept {
+  if (same_name(name, ancestor.owner)) return &ancestor;
+  if (!ancestor.subtree_reaches_page_end && ancestor.descendants_in_page <= kMaxDescendantScan) {
+    for (const Node& n : ancestor.page_descendants()) {
+      if (same_name(name, n.owner)) return &n;
+    }
+    return nullptr;  // the page holds the whole subtree
+  }
+  KeyBuffer buf;
+  return version.find(make_lookup_key(name, buf));
 }
 
 bool synthesize_dname_target(const dns::Name& qname, const LookupResult& dname,

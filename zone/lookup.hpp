@@ -88,28 +88,35 @@ void follow_chain(const ZoneVersion& version, const dns::Name& qname, dns::RRTyp
 void follow_chain(const ZoneVersion& version, const dns::Name& qname,
                   std::span<const std::uint8_t> qname_key, dns::RRType qtype, Chain& out) noexcept;
 
+// True when the uncompressed wire name `name` (any case) is `ancestor` (a
+// lowercased owner) or below it.
+[[nodiscard]] bool name_at_or_below(std::span<const std::uint8_t> name,
+                                    std::span<const std::uint8_t> ancestor) noexcept;
+// The node named `name`, which is at or below `ancestor`'s owner (checked by
+// the caller), or null: from `ancestor`'s page when it holds that subtree,
+// else by a search.
+[[nodiscard]] const Node* find_at_or_below(const ZoneVersion& version, const Node& ancestor,
+                                           std::span<const std::uint8_t> name) noexcept;
+
 // Calls fn(const Node& target, const RRset& address_set, bool in_bailiwick)
 // for the A and AAAA sets of every NS target of `cut` that has a node in
 // this zone, occluded or not, in NS order (RFC 9471 §2.1: in-bailiwick glue,
 // at or below the cut, is required; sibling glue elsewhere in the zone is
-// optional). A target outside the zone costs no search.
+// optional). A target outside the zone costs no search, one below the cut
+// mostly none (it follows the cut in its page).
 template <class Fn>
 void glue_for(const ZoneVersion& version, const Node& cut, Fn&& fn) {
   const RRset* ns = cut.find(dns::RRType::NS);
   if (ns == nullptr) return;
-  // Keys list labels from the root: a name is at or below another exactly
-  // when the other's key is a prefix of its key.
-  const auto at_or_below = [](std::span<const std::uint8_t> key, std::span<const std::uint8_t> top) {
-    return top.size() <= key.size() && std::equal(top.begin(), top.end(), key.begin());
-  };
-  const std::span<const std::uint8_t> apex = version.apex().key;
   ns->for_each_rdata([&](std::span<const std::uint8_t> target) {
-    KeyBuffer buf;
-    const std::span<const std::uint8_t> key = make_lookup_key(target, buf);
-    if (!at_or_below(key, apex)) return;
-    const Node* n = version.find(key);
+    const bool in_bailiwick = name_at_or_below(target, cut.owner);
+    const Node* n = nullptr;
+    if (in_bailiwick) {
+      n = find_at_or_below(version, cut, target);
+    } else if (name_at_or_below(target, version.apex().owner)) {
+      n = find_at_or_below(version, version.apex(), target);
+    }
     if (n == nullptr) return;
-    const bool in_bailiwick = at_or_below(key, cut.key);
     if (const RRset* a = n->find(dns::RRType::A)) fn(*n, *a, in_bailiwick);
     if (const RRset* aaaa = n->find(dns::RRType::AAAA)) fn(*n, *aaaa, in_bailiwick);
   });

@@ -284,7 +284,25 @@ std::shared_ptr<ZoneVersion::Page> ZoneVersion::build_page(const RecordList& rec
   assert(page->bytes.size() <= bytes && page->rrsets.size() <= sets);
   page->key_prefixes.reserve(page->nodes.size());
   for (const Node& n : page->nodes) page->key_prefixes.push_back(key_prefix(n.key, origin_key.size()));
+  count_page_descendants(page->nodes);
   return page;
+}
+
+void ZoneVersion::count_page_descendants(std::span<Node> nodes) {
+  // One pass with a stack of the nodes whose subtree is still open: a node
+  // closes every open one it is not below.
+  std::vector<std::size_t> open;
+  const auto close = [&](std::size_t end) {
+    Node& n = nodes[open.back()];
+    n.descendants_in_page = static_cast<std::uint16_t>(end - open.back() - 1);
+    n.subtree_reaches_page_end = end == nodes.size();
+    open.pop_back();
+  };
+  for (std::size_t i = 0; i < nodes.size(); ++i) {
+    while (!open.empty() && !strictly_below(nodes[i].key, nodes[open.back()].key)) close(i);
+    open.push_back(i);
+  }
+  while (!open.empty()) close(nodes.size());
 }
 
 void ZoneVersion::OcclusionScan::visit(Node& n) noexcept {

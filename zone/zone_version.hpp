@@ -71,7 +71,17 @@ struct Node {
   std::span<const std::uint8_t> key;    // RecordList::make_key() form: byte order = canonical order
   std::span<const RRset> rrsets;        // sorted by type; RRSIG sets are reached through RRset::rrsigs
   std::uint16_t flags = 0;
+  // Descendants follow their ancestor directly in canonical order: the next
+  // `descendants_in_page` nodes of this node's page (this[1] on) are its
+  // descendants, and when `subtree_reaches_page_end` more may start the next
+  // page. Set when the page is built (they depend on where pages split), so
+  // the query path finds glue and wildcards below a node without a search.
+  std::uint16_t descendants_in_page = 0;
+  bool subtree_reaches_page_end = false;
 
+  [[nodiscard]] bool has_descendants() const noexcept { return descendants_in_page > 0 || subtree_reaches_page_end; }
+  // The descendants this node's page holds.
+  [[nodiscard]] std::span<const Node> page_descendants() const noexcept { return {this + 1, descendants_in_page}; }
   [[nodiscard]] const RRset* find(dns::RRType type) const noexcept;  // a linear scan: nodes hold few types
   [[nodiscard]] bool has(std::uint16_t flag) const noexcept { return (flags & flag) != 0; }
   [[nodiscard]] dns::Name owner_name() const;  // for logs and tests, not the query path
@@ -155,6 +165,8 @@ class ZoneVersion {
   [[nodiscard]] static std::shared_ptr<Page> build_page(const RecordList& records,
                                                         std::span<const PageSource> sources,
                                                         std::span<const std::uint8_t> origin_key);
+  // Node::descendants_in_page and subtree_reaches_page_end of one page.
+  static void count_page_descendants(std::span<Node> nodes);
   // kOccluded, set in one canonical-order pass that may span pages: descendants
   // follow their ancestor directly, so remembering the topmost open cut or
   // DNAME owner suffices.

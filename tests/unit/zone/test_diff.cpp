@@ -189,6 +189,26 @@ std::vector<const Node*> nodes_of(const ZoneVersion& v) {
   return out;
 }
 
+// Whether node i's page-local descendant count (Node::descendants_in_page,
+// which depends on where pages split, so it is checked, not compared)
+// matches the canonical order: its descendants are the nodes right after it.
+std::string page_descendants_difference(const std::vector<const Node*>& nodes, std::size_t i) {
+  const auto below = [&](std::size_t j) {
+    const auto& k = nodes[j]->key;
+    const auto& a = nodes[i]->key;
+    return k.size() > a.size() && std::equal(a.begin(), a.end(), k.begin());
+  };
+  std::size_t total = 0;
+  while (i + 1 + total < nodes.size() && below(i + 1 + total)) ++total;
+  const Node& n = *nodes[i];
+  if (n.descendants_in_page > total || (!n.subtree_reaches_page_end && n.descendants_in_page != total))
+    return "descendants_in_page " + std::to_string(n.descendants_in_page) + " of " + std::to_string(total);
+  for (std::size_t k = 0; k < n.descendants_in_page; ++k) {
+    if (&n.page_descendants()[k] != nodes[i + 1 + k]) return "page_descendants() not the next nodes";
+  }
+  return "";
+}
+
 // The first difference between two versions, or "" when they hold the same
 // nodes, flags, sets and SOA data. Also checks got's search index.
 std::string version_difference(const ZoneVersion& got, const ZoneVersion& want) {
@@ -213,6 +233,7 @@ std::string version_difference(const ZoneVersion& got, const ZoneVersion& want) 
     for (std::size_t s = 0; s < g[i]->rrsets.size(); ++s)
       if (auto d = set_difference(&g[i]->rrsets[s], &w[i]->rrsets[s]); !d.empty()) return d + at();
     if (got.find(g[i]->key) != g[i]) return "find() misses" + at();
+    if (auto d = page_descendants_difference(g, i); !d.empty()) return d + at();
   }
   return "";
 }

@@ -412,3 +412,62 @@ TEST_CASE("lookup: a wildcard that is only an empty non-terminal matches with no
   };
   for (const Case& c : cases) run(*v, c);
 }
+
+TEST_CASE("lookup: answers found from a node's page match at every page boundary") {
+  // The lookup and glue_for find wildcards and glue among the nodes that
+  // follow a node in its page, and search when the page cannot tell. Shift
+  // the same names across a page boundary one node at a time.
+  for (int filler = 235; filler <= 262; ++filler) {
+    CAPTURE(filler);
+    const auto v = build_zone(std::string(kApex) + "$GENERATE 1-" + std::to_string(filler) +
+                                  " a${0,4,d} A 192.0.2.1\n"
+                                  "b NS ns1.b\n"
+                                  "b NS NS2.B.example.COM.\n"
+                                  "ns1.b A 192.0.2.2\n"
+                                  "ns2.b AAAA 2001:db8::2\n"
+                                  "big NS n19.big\n"
+                                  "big NS ns1.b\n"
+                                  "$GENERATE 0-19 n${0,2,d}.big A 192.0.2.3\n"
+                                  "leaf A 192.0.2.9\n"
+                                  "u TXT \"child *a, no wildcard\"\n"
+                                  "*a.u TXT \"not a wildcard\"\n"
+                                  "v TXT \"child before the wildcard\"\n"
+                                  "\\033.v TXT \"sorts before *\"\n"
+                                  "*.v TXT \"wild v\"\n"
+                                  "w TXT \"wildcard first\"\n"
+                                  "*.w TXT \"wild w\"\n"
+                                  "x.w TXT \"x\"\n"
+                                  "x.e TXT \"below an empty non-terminal\"\n"
+                                  "y.e TXT \"y\"\n"
+                                  "*.wk TXT \"wildcard under an empty non-terminal\"\n",
+                              "example.com.");
+    const auto glue = [&](const char* cut) {
+      const LookupResult r = lookup(*v, name(cut), RRType::A);
+      REQUIRE(r.kind == Kind::Referral);
+      std::vector<std::string> seen;
+      glue_for(*v, *r.cut, [&](const Node& n, const RRset& s, bool in_bailiwick) {
+        seen.push_back(owner(&n) + "/" + std::to_string(static_cast<int>(s.type)) + (in_bailiwick ? " in" : " sibling"));
+      });
+      return seen;
+    };
+    CHECK(glue("b.example.com.") == std::vector<std::string>{"ns1.b.example.com./1 in", "ns2.b.example.com./28 in"});
+    // 20 nodes below the cut: more than a scan is worth, so a search.
+    CHECK(glue("big.example.com.") == std::vector<std::string>{"n19.big.example.com./1 in", "ns1.b.example.com./1 sibling"});
+
+    const Case cases[] = {
+        {"q.w.example.com.", RRType::TXT, Kind::WildcardAnswer, "*.w.example.com.", RRType::TXT, "w.example.com.", 3, "*.w.example.com.", "*.w.example.com."},
+        {"q.v.example.com.", RRType::TXT, Kind::WildcardAnswer, "*.v.example.com.", RRType::TXT, "v.example.com.", 3, "*.v.example.com.", "*.v.example.com."},
+        {"q.u.example.com.", RRType::TXT, Kind::NxDomain, "", kNone, "u.example.com.", 3, "", "*a.u.example.com."},
+        {"a.z.leaf.example.com.", RRType::A, Kind::NxDomain, "", kNone, "leaf.example.com.", 3, "", "leaf.example.com."},
+        {"z.a0007.example.com.", RRType::A, Kind::NxDomain, "", kNone, "a0007.example.com.", 3, "", "a0007.example.com."},
+        {"z.e.example.com.", RRType::A, Kind::NxDomain, "", kNone, "", 3, "", "y.e.example.com."},
+        {"q.wk.example.com.", RRType::TXT, Kind::WildcardAnswer, "*.wk.example.com.", RRType::TXT, "", 3, "*.wk.example.com.", "*.wk.example.com."},
+    };
+    for (const Case& c : cases) run(*v, c);
+    CHECK(owner(lookup(*v, name("q.u.example.com."), RRType::A).wildcard_previous) == "u.example.com.");
+    CHECK(owner(lookup(*v, name("q.w.example.com."), RRType::A).wildcard_previous) == "*.w.example.com.");
+    CHECK(owner(lookup(*v, name("z.leaf.example.com."), RRType::A).wildcard_previous) == "leaf.example.com.");
+    // *.e would follow the last node before e: n19.big, occluded, so the cut.
+    CHECK(owner(lookup(*v, name("z.e.example.com."), RRType::A).wildcard_previous) == "big.example.com.");
+  }
+}
