@@ -87,20 +87,29 @@ bool MessageWriter::write_bytes(std::span<const std::uint8_t> bytes) noexcept {
   return true;
 }
 
-bool MessageWriter::write_name(std::span<const std::uint8_t> name, bool compress) noexcept {
-  // Label start positions of the uncompressed name.
-  std::array<std::uint8_t, Name::kMaxLabels + 1> starts;  // filled below, no need to zero
-  std::size_t labels = 0;
-  std::size_t end = 0;  // one past the root label; 0 until it is seen
+MessageWriter::NameShape MessageWriter::shape_of(std::span<const std::uint8_t> name) noexcept {
+  NameShape shape;
   for (std::size_t p = 0; p < name.size() && p < Name::kMaxWireLength;) {
     const std::uint8_t len = name[p];
-    if (len == 0) { end = p + 1; break; }
-    if (labels >= Name::kMaxLabels || (len & 0xc0) != 0) return false;
-    starts[labels++] = static_cast<std::uint8_t>(p);
+    if (len == 0) {
+      shape.size = p + 1;
+      break;
+    }
+    if (shape.labels >= Name::kMaxLabels || (len & 0xc0) != 0) break;
+    shape.starts[shape.labels++] = static_cast<std::uint8_t>(p);
     p += 1 + std::size_t{len};
   }
-  if (end == 0) return false;  // not one valid uncompressed name
-  name = name.first(end);
+  return shape;
+}
+
+bool MessageWriter::write_name(std::span<const std::uint8_t> name, bool compress) noexcept {
+  const NameShape shape = shape_of(name);
+  return shape.size != 0 && write_name(name.first(shape.size), shape, compress);
+}
+
+bool MessageWriter::write_name(std::span<const std::uint8_t> name, const NameShape& shape, bool compress) noexcept {
+  const std::size_t labels = shape.labels;
+  const auto& starts = shape.starts;
   if (compress && labels > 0) {
     // The common repeats need no search (known_name()).
     if (const std::size_t whole = known_name(name); whole != 0) return write_pointer(whole);
@@ -216,18 +225,25 @@ bool MessageWriter::add_rr(Section s, std::span<const std::uint8_t> owner, RRTyp
     return false;
   }
   const std::size_t rdlength_pos = size_ - 2;
-  std::array<RdataName, kMaxRdataNames> names{};
-  const std::size_t n =
-      rdata.empty() || !rdata_has_compressible_names(type) ? 0 : rdata_embedded_names(type, rdata, names);
+  // The names to compress, all checked before any is written: rdata that
+  // does not have them where its type says is copied as it is.
+  const CompressibleNames where = rdata.empty() ? CompressibleNames{} : compressible_names(type);
+  std::array<NameShape, kMaxCompressibleNames> shapes;  // [0, names) filled below
+  std::size_t names = 0;
+  for (std::size_t pos = where.skip; names < where.names && names < shapes.size() && pos < rdata.size(); ++names) {
+    shapes[names] = shape_of(rdata.subspan(pos));
+    if (shapes[names].size == 0) break;
+    pos += shapes[names].size;
+  }
   std::size_t copied = 0;
   bool ok = true;
-  for (std::size_t i = 0; i < n && ok; ++i) {
-    const RdataName& rn = names[i];
-    if (!rn.compressible) continue;  // copied verbatim with the bytes around it
-    if (rn.offset < copied || std::size_t{rn.offset} + rn.length > rdata.size()) { ok = false; break; }
-    ok = write_bytes(rdata.subspan(copied, rn.offset - copied)) &&
-         write_name(rdata.subspan(rn.offset, rn.length), true);
-    copied = std::size_t{rn.offset} + rn.length;
+  if (names == where.names && names > 0) {
+    ok = write_bytes(rdata.first(where.skip));
+    copied = where.skip;
+    for (std::size_t i = 0; i < names && ok; ++i) {
+      ok = write_name(rdata.subspan(copied, shapes[i].size), shapes[i], true);
+      copied += shapes[i].size;
+    }
   }
   ok = ok && write_bytes(rdata.subspan(copied)) && finish_rr(s, rdlength_pos);
   if (!ok) rollback(m);

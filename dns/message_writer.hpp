@@ -118,8 +118,18 @@ class MessageWriter {
     return pos + 2 <= buf_.size() ? static_cast<std::uint16_t>(buf_[pos] << 8 | buf_[pos + 1]) : 0;
   }
   std::size_t room() const noexcept;  // bytes that may still be written
+  // Where the labels of an uncompressed name start; size 0 when `name` does
+  // not begin with one valid uncompressed name.
+  struct NameShape {
+    std::array<std::uint8_t, Name::kMaxLabels + 1> starts;  // [0, labels) filled
+    std::size_t labels = 0;
+    std::size_t size = 0;  // wire length, root label included
+  };
+  [[nodiscard]] static NameShape shape_of(std::span<const std::uint8_t> name) noexcept;
+  static constexpr std::size_t kMaxCompressibleNames = 2;  // SOA, MINFO
   // Writes a name at size_, compressed if `compress`; false if it does not fit.
   bool write_name(std::span<const std::uint8_t> name, bool compress) noexcept;
+  bool write_name(std::span<const std::uint8_t> name, const NameShape& shape, bool compress) noexcept;
   bool write_bytes(std::span<const std::uint8_t> bytes) noexcept;
   // A compression pointer to `target`; false if it does not fit.
   bool write_pointer(std::size_t target) noexcept;

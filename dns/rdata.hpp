@@ -68,21 +68,14 @@ void rdata_to_display_text(RRType type, std::span<const std::uint8_t> rdata, std
 // the types that require it. `rdata` must be valid.
 void rdata_to_canonical(RRType type, std::span<std::uint8_t> rdata) noexcept;
 
-// A domain name embedded in valid uncompressed rdata.
-struct RdataName {
-  std::uint16_t offset = 0;  // of the name's first length byte within rdata
-  std::uint16_t length = 0;  // wire length of the name
-  bool compressible = false; // may be compressed when written (RFC 1035 types)
+// Where the names that are compressed when written (the RFC 1035 types,
+// RFC 3597 §4) sit in rdata of `type`: `names` names in a row after `skip`
+// fixed octets (MX's preference), then fixed fields to the end. Read from
+// the layouts once; no names for every other type.
+struct CompressibleNames {
+  std::uint8_t skip = 0;
+  std::uint8_t names = 0;
 };
-inline constexpr std::size_t kMaxRdataNames = 4;
-
-// Whether rdata of `type` carries names that are compressed when written
-// (the RFC 1035 types, RFC 3597 §4); the writer skips the field walk for
-// the others.
-[[nodiscard]] bool rdata_has_compressible_names(RRType type) noexcept;
-
-// Lists the names embedded in valid rdata, in order; returns how many.
-std::size_t rdata_embedded_names(RRType type, std::span<const std::uint8_t> rdata,
-                                 std::span<RdataName, kMaxRdataNames> out) noexcept;
+[[nodiscard]] CompressibleNames compressible_names(RRType type) noexcept;
 
 }  // namespace zoned::dns

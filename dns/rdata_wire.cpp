@@ -437,39 +437,25 @@ void rdata_to_canonical(RRType type, std::span<std::uint8_t> rdata) noexcept {
   }
 }
 
-bool rdata_has_compressible_names(RRType type) noexcept {
-  const RdataLayout* layout = rdata_layout(type);
-  if (layout == nullptr) return false;
-  for (std::size_t f = 0; f < layout->count; ++f) {
-    if (layout->fields[f].kind == Field::NameCompress) return true;
-  }
-  return false;
-}
-
-std::size_t rdata_embedded_names(RRType type, std::span<const std::uint8_t> rdata,
-                                 std::span<RdataName, kMaxRdataNames> out) noexcept {
-  const RdataLayout* layout = rdata_layout(type);
-  if (layout == nullptr) return 0;
-  if (layout->count == 1 && is_name(layout->fields[0].kind)) {
-    // NS, CNAME, PTR, DNAME...: the valid rdata is the name (no field walk).
-    out[0] = RdataName{0, static_cast<std::uint16_t>(rdata.size()), layout->fields[0].kind == Field::NameCompress};
-    return 1;
-  }
-  FieldParts parts;
-  if (!split_fields(*layout, rdata, parts)) return 0;
-  std::size_t count = 0;
-  const Head head = head_of(rdata);
-  for (std::size_t f = 0; f < layout->count && count < kMaxRdataNames; ++f) {
-    Field k = layout->fields[f].kind;
-    bool name = is_name(k) || (k == Field::IpsecGateway && head.b1 == 3) ||
-                (k == Field::AmtRelay && (head.b1 & 0x7F) == 3) ||
-                (k == Field::A6Prefix && !parts[f].empty());
-    if (!name) continue;
-    out[count++] = RdataName{static_cast<std::uint16_t>(parts[f].data() - rdata.data()),
-                             static_cast<std::uint16_t>(parts[f].size()),
-                             k == Field::NameCompress};
-  }
-  return count;
+CompressibleNames compressible_names(RRType type) noexcept {
+  // Every layout with a NameCompress field has a type code below 256.
+  static const std::array<CompressibleNames, 256> table = [] {
+    std::array<CompressibleNames, 256> t{};
+    for (std::size_t code = 0; code < t.size(); ++code) {
+      const RdataLayout* layout = rdata_layout(static_cast<RRType>(code));
+      if (layout == nullptr) continue;
+      std::size_t f = 0, skip = 0;
+      for (; f < layout->count && layout->fields[f].kind != Field::NameCompress; ++f) {
+        skip += layout->fields[f].kind == Field::U16 ? 2 : 0;
+      }
+      std::size_t names = 0;
+      while (f + names < layout->count && layout->fields[f + names].kind == Field::NameCompress) ++names;
+      t[code] = {static_cast<std::uint8_t>(skip), static_cast<std::uint8_t>(names)};
+    }
+    return t;
+  }();
+  const auto code = static_cast<std::uint16_t>(type);
+  return code < table.size() ? table[code] : CompressibleNames{};
 }
 
 }  // namespace zoned::dns

@@ -461,36 +461,45 @@ TEST_CASE("rdata: canonical form lowercases names of the listed types only") {
   CHECK(print(RRType::SRV, srv) == "0 0 1 sip.example.");
 }
 
-TEST_CASE("rdata: embedded names") {
-  std::array<RdataName, kMaxRdataNames> names{};
-  auto mx = parse_ok(RRType::MX, "10 mail.example.");
-  REQUIRE(rdata_embedded_names(RRType::MX, mx, names) == 1);
-  CHECK(names[0].offset == 2);
-  CHECK(names[0].length == 14);
-  CHECK(names[0].compressible);
-
-  auto soa = parse_ok(RRType::SOA, "ns1 hostmaster 1 2 3 4 5");
-  REQUIRE(rdata_embedded_names(RRType::SOA, soa, names) == 2);
-  CHECK(names[0].offset == 0);
-  CHECK(names[0].length == 13);
-  CHECK(names[1].offset == 13);
-  CHECK(names[1].length == 20);
-  CHECK(names[1].compressible);
-
-  auto srv = parse_ok(RRType::SRV, "0 5 5060 sip.example.");
-  REQUIRE(rdata_embedded_names(RRType::SRV, srv, names) == 1);
-  CHECK(names[0].offset == 6);
-  CHECK(!names[0].compressible);  // RFC 2782: never compressed on write
-
-  auto rrsig = parse_ok(RRType::RRSIG, "A 8 2 3600 20240201000000 20240101000000 1 example. AQID");
-  REQUIRE(rdata_embedded_names(RRType::RRSIG, rrsig, names) == 1);
-  CHECK(names[0].offset == 18);
-  CHECK(names[0].length == 9);
-  CHECK(!names[0].compressible);
-
-  auto a = parse_ok(RRType::A, "192.0.2.1");
-  CHECK(rdata_embedded_names(RRType::A, a, names) == 0);
-  CHECK(rdata_embedded_names(static_cast<RRType>(999), a, names) == 0);
+TEST_CASE("rdata: where the compressible names are") {
+  const auto where = [](RRType t) {
+    const CompressibleNames c = compressible_names(t);
+    return std::pair<int, int>{c.skip, c.names};
+  };
+  CHECK(where(RRType::NS) == std::pair{0, 1});
+  CHECK(where(RRType::CNAME) == std::pair{0, 1});
+  CHECK(where(RRType::PTR) == std::pair{0, 1});
+  CHECK(where(RRType::SOA) == std::pair{0, 2});
+  CHECK(where(RRType::MINFO) == std::pair{0, 2});
+  CHECK(where(RRType::MX) == std::pair{2, 1});
+  // RFC 3597 §4: names of later types are never compressed on write.
+  for (RRType t : {RRType::SRV, RRType::RRSIG, RRType::NSEC, RRType::DNAME, RRType::A, static_cast<RRType>(999)}) {
+    CHECK(where(t).second == 0);
+  }
+  // The writer takes `skip` octets, the names in a row, then copies the rest:
+  // every layout with such names must have that shape.
+  for (unsigned code = 0; code <= 0xffff; ++code) {
+    const RdataLayout* layout = rdata_layout(static_cast<RRType>(code));
+    if (layout == nullptr) continue;
+    CAPTURE(code);
+    std::size_t first = layout->count, count = 0, skip = 0;
+    for (std::size_t f = 0; f < layout->count; ++f) {
+      if (layout->fields[f].kind != Field::NameCompress) continue;
+      first = std::min(first, f);
+      ++count;
+    }
+    if (count == 0) {
+      CHECK(compressible_names(static_cast<RRType>(code)).names == 0);
+      continue;
+    }
+    CHECK(code < 256);
+    for (std::size_t f = 0; f < first; ++f) {
+      CHECK(layout->fields[f].kind == Field::U16);
+      skip += 2;
+    }
+    for (std::size_t f = first; f < first + count; ++f) CHECK(layout->fields[f].kind == Field::NameCompress);
+    CHECK(where(static_cast<RRType>(code)) == std::pair<int, int>{static_cast<int>(skip), static_cast<int>(count)});
+  }
 }
 
 TEST_CASE("rdata: quoted strings escape only what BIND escapes") {
