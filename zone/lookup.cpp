@@ -41,6 +41,10 @@ const Node* previous_in_chain(const ZoneVersion& v, const Node* p) noexcept {
   return p;  // not reached for a consistent version
 }
 
+// Whether the node right after `n` in canonical order is in its page (n + 1):
+// all but the page's last node.
+bool follows_in_page(const Node& n) noexcept { return n.descendants_in_page > 0 || !n.subtree_reaches_page_end; }
+
 // What the node right after a name in canonical order (`next`, null at
 // the end of the zone) says of the name's child `*` (RFC 4592 §2.1.1): the
 // children follow their parent in order of their first key byte, and '*'
@@ -121,9 +125,9 @@ LookupResult lookup(const ZoneVersion& version, const Key key, dns::RRType qtype
   std::size_t labels = version.origin().label_count();
   const Node* n = &apex;
   // The node right after the current prefix in canonical order (null: none),
-  // when known: from the search that found the prefix, or the apex's page.
-  bool next_known = apex.descendants_in_page > 0;
-  const Node* next_node = next_known ? &apex.page_descendants().front() : nullptr;
+  // when known: from the node's page, or the search that found no node.
+  bool next_known = follows_in_page(apex);
+  const Node* next_node = next_known ? &apex + 1 : nullptr;
   const Node* before_prefix = nullptr;  // for an empty non-terminal prefix: the node before it
   bool exists = true;
   // When qname does not exist: the last node before it. No node lies between
@@ -163,20 +167,25 @@ LookupResult lookup(const ZoneVersion& version, const Key key, dns::RRType qtype
     }
     const std::size_t next = next_label_end(key, end);
     const Key prefix = key.first(next);
-    const auto nb = version.neighbours(prefix);
     // A name holding only an NSEC3 is treated as if it had no node (RFC 5155
     // §7.2.8): it does not exist unless names below it do.
-    if (nb.at_or_before != nullptr && same_key(nb.at_or_before->key, prefix) &&
-        !nb.at_or_before->has(node_flag::kNsec3Only)) {
-      n = nb.at_or_before;
-    } else if (nb.after != nullptr && nb.after->key.size() > prefix.size() &&
-               is_prefix(prefix, nb.after->key)) {
-      n = nullptr;  // empty non-terminal: its successor is below it
-    } else {
+    const auto located = version.locate(prefix);
+    if (const Node* found = located.node; found != nullptr && !found->has(node_flag::kNsec3Only)) {
+      n = found;
+      next_known = follows_in_page(*found);
+      next_node = next_known ? found + 1 : nullptr;
+      end = next;
+      ++labels;
+      continue;
+    }
+    // No node: an empty non-terminal, or no such name.
+    const auto nb = located.node == nullptr ? located.neighbours : version.neighbours(prefix);
+    if (nb.after == nullptr || nb.after->key.size() <= prefix.size() || !is_prefix(prefix, nb.after->key)) {
       exists = false;
       before_qname = nb.at_or_before;
       break;
     }
+    n = nullptr;  // empty non-terminal: its successor is below it
     next_known = true;
     next_node = nb.after;
     before_prefix = nb.at_or_before;

@@ -2,6 +2,7 @@
 #include "zone/zone_version.hpp"
 
 #include <algorithm>
+#include <bit>
 #include <cassert>
 #include <cstring>
 
@@ -53,6 +54,25 @@ std::uint64_t key_prefix(std::span<const std::uint8_t> key, std::size_t skip) no
   for (std::size_t i = skip; i < key.size(); ++i) v |= std::uint64_t{key[i]} << (56 - 8 * (i - skip));
   return v;
 }
+
+// The hash of a key for Page::key_slots, over the bytes after the apex key
+// (`skip`), which every key of a version shares.
+std::uint64_t key_hash(std::span<const std::uint8_t> key, std::size_t skip) noexcept {
+  constexpr std::uint64_t kMultiplier = 0x9e3779b97f4a7c15ull;
+  std::uint64_t h = key.size();
+  std::size_t i = skip;
+  for (; i + 8 <= key.size(); i += 8) {
+    std::uint64_t chunk;
+    std::memcpy(&chunk, key.data() + i, 8);
+    h = (h ^ chunk) * kMultiplier;
+  }
+  std::uint64_t tail = 0;
+  std::memcpy(&tail, key.data() + i, key.size() - i);
+  h = (h ^ tail) * kMultiplier;
+  return h ^ (h >> 29);
+}
+
+std::uint32_t slot_tag(std::uint64_t hash) noexcept { return static_cast<std::uint32_t>(hash >> 48) << 16; }
 
 // upper_bound over indexes [0, n) of a sorted sequence: how many elements
 // the probe is not before (key_before(i): the probe sorts before element i).
@@ -285,6 +305,14 @@ std::shared_ptr<ZoneVersion::Page> ZoneVersion::build_page(const RecordList& rec
   page->key_prefixes.reserve(page->nodes.size());
   for (const Node& n : page->nodes) page->key_prefixes.push_back(key_prefix(n.key, origin_key.size()));
   count_page_descendants(page->nodes);
+  const std::size_t slots = std::bit_ceil(std::max<std::size_t>(16, 2 * page->nodes.size()));
+  page->key_slots.assign(slots, 0);
+  for (std::size_t i = 0; i < page->nodes.size(); ++i) {
+    const std::uint64_t h = key_hash(page->nodes[i].key, origin_key.size());
+    std::size_t at = h & (slots - 1);
+    while (page->key_slots[at] != 0) at = (at + 1) & (slots - 1);
+    page->key_slots[at] = slot_tag(h) | static_cast<std::uint32_t>(i + 1);
+  }
   return page;
 }
 
@@ -349,11 +377,17 @@ void ZoneVersion::index_pages() {
   page_first_keys_.reserve(pages_.size());
   page_first_prefixes_.clear();
   page_first_prefixes_.reserve(pages_.size());
+  page_views_.clear();
+  page_views_.reserve(pages_.size());
   node_count_ = 0;
   for (const auto& page : pages_) {
     assert(!page->nodes.empty() && page->key_prefixes.size() == page->nodes.size());
+    assert(std::has_single_bit(page->key_slots.size()) && page->key_slots.size() > page->nodes.size());
     page_first_keys_.push_back(page->nodes.front().key);
     page_first_prefixes_.push_back(page->key_prefixes.front());
+    page_views_.push_back({page->nodes.data(), page->key_prefixes.data(), page->key_slots.data(),
+                           static_cast<std::uint32_t>(page->nodes.size()),
+                           static_cast<std::uint32_t>(page->key_slots.size() - 1)});
     node_count_ += page->nodes.size();
   }
   apex_ = {};
@@ -408,26 +442,32 @@ bool ZoneVersion::Probe::before(std::uint64_t other_prefix, std::span<const std:
   return key_less(key, other);
 }
 
-ZoneVersion::Neighbours ZoneVersion::neighbours(std::span<const std::uint8_t> key) const noexcept {
-  Neighbours out;
-  if (pages_.empty()) return out;
-  const Probe pr = probe(key);
+const ZoneVersion::PageView* ZoneVersion::page_for(const Probe& pr) const noexcept {
   const std::size_t starting = pages_starting_at_or_before(pr);
-  if (starting == 0) {
-    out.after = &pages_.front()->nodes.front();
+  return starting == 0 ? nullptr : &page_views_[starting - 1];  // the last page whose first key is <= key
+}
+
+ZoneVersion::Neighbours ZoneVersion::neighbours(std::span<const std::uint8_t> key) const noexcept {
+  if (pages_.empty()) return {};
+  const Probe pr = probe(key);
+  return neighbours_in(page_for(pr), pr);
+}
+
+ZoneVersion::Neighbours ZoneVersion::neighbours_in(const PageView* page, const Probe& pr) const noexcept {
+  Neighbours out;
+  if (page == nullptr) {
+    out.after = page_views_.front().nodes;
     return out;
   }
-  const std::size_t p = starting - 1;  // the last page whose first key is <= key
-  const Page& page = *pages_[p];
-  const std::size_t lo = count_not_after(page.nodes.size(), [&](std::size_t i) {
-    return pr.before(page.key_prefixes[i], page.nodes[i].key);
+  const std::size_t lo = count_not_after(page->node_count, [&](std::size_t i) {
+    return pr.before(page->key_prefixes[i], page->nodes[i].key);
   });
   // lo > 0: the page's first key is <= key.
-  out.at_or_before = &page.nodes[lo - 1];
-  if (lo < page.nodes.size()) {
-    out.after = &page.nodes[lo];
-  } else if (p + 1 < pages_.size()) {
-    out.after = &pages_[p + 1]->nodes.front();
+  out.at_or_before = &page->nodes[lo - 1];
+  if (lo < page->node_count) {
+    out.after = &page->nodes[lo];
+  } else if (page + 1 < page_views_.data() + page_views_.size()) {
+    out.after = page[1].nodes;
   }
   return out;
 }
@@ -449,9 +489,33 @@ std::size_t ZoneVersion::pages_starting_at_or_before(const Probe& pr) const noex
 }
 
 const Node* ZoneVersion::find(std::span<const std::uint8_t> key) const noexcept {
-  const Node* n = neighbours(key).at_or_before;
-  if (n != nullptr && std::equal(n->key.begin(), n->key.end(), key.begin(), key.end())) return n;
-  return nullptr;
+  if (pages_.empty()) return nullptr;
+  const Probe pr = probe(key);
+  // Every node's key starts with the apex key.
+  return pr.in_zone ? find_in(page_for(pr), pr) : nullptr;
+}
+
+ZoneVersion::Located ZoneVersion::locate(std::span<const std::uint8_t> key) const noexcept {
+  Located out;
+  if (pages_.empty()) return out;
+  const Probe pr = probe(key);
+  const PageView* page = page_for(pr);
+  if (pr.in_zone) out.node = find_in(page, pr);
+  if (out.node == nullptr) out.neighbours = neighbours_in(page, pr);
+  return out;
+}
+
+const Node* ZoneVersion::find_in(const PageView* page, const Probe& pr) const noexcept {
+  if (page == nullptr) return nullptr;
+  const std::uint64_t h = key_hash(pr.key, origin_key_.size());
+  const std::uint32_t tag = slot_tag(h);
+  for (std::size_t at = h & page->slot_mask;; at = (at + 1) & page->slot_mask) {
+    const std::uint32_t slot = page->key_slots[at];
+    if (slot == 0) return nullptr;
+    if ((slot & 0xffff0000u) != tag) continue;
+    const Node& n = page->nodes[(slot & 0xffffu) - 1];
+    if (std::equal(n.key.begin(), n.key.end(), pr.key.begin(), pr.key.end())) return &n;
+  }
 }
 
 }  // namespace zoned::zone

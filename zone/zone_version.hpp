@@ -121,12 +121,24 @@ class ZoneVersion {
     const Node* after = nullptr;
   };
   [[nodiscard]] Neighbours neighbours(std::span<const std::uint8_t> key) const noexcept;
+  // find(key), and when there is no such node its neighbours(), with one
+  // search for the page.
+  struct Located {
+    const Node* node = nullptr;  // find(key)
+    Neighbours neighbours;       // only when node is null
+  };
+  [[nodiscard]] Located locate(std::span<const std::uint8_t> key) const noexcept;
 
   // One page of nodes and the storage their spans point into. Immutable once
   // built; shared between versions through shared_ptr.
   struct Page {
     std::vector<Node> nodes;          // canonical order
     std::vector<std::uint64_t> key_prefixes;  // per node: key_prefix() of its key
+    // Open-addressed hash of the nodes' keys, a power of two at least twice
+    // the node count: per slot the high 16 bits of the key's hash and the
+    // node's index + 1 (0: empty). find() probes it instead of searching the
+    // page, and touches no node whose hash differs.
+    std::vector<std::uint32_t> key_slots;
     std::vector<RRset> rrsets;        // Node::rrsets and RRset::rrsigs point here
     std::vector<std::uint8_t> bytes;  // owners, keys and rdata of these nodes
   };
@@ -190,11 +202,26 @@ class ZoneVersion {
   // After pages_ is final: page index, counts, apex position, serial, the
   // negative-answer SOA and the NSEC3 chain.
   void index_pages();
+  // What a search reads of a page, kept in one flat array so that it costs
+  // no visit to the Page itself.
+  struct PageView {
+    const Node* nodes = nullptr;
+    const std::uint64_t* key_prefixes = nullptr;
+    const std::uint32_t* key_slots = nullptr;
+    std::uint32_t node_count = 0;
+    std::uint32_t slot_mask = 0;
+  };
+  // The page that would hold `probe`'s key, or null before the first page.
+  [[nodiscard]] const PageView* page_for(const Probe& probe) const noexcept;
+  // find() and neighbours() within the page page_for() gave (or null).
+  [[nodiscard]] const Node* find_in(const PageView* page, const Probe& probe) const noexcept;
+  [[nodiscard]] Neighbours neighbours_in(const PageView* page, const Probe& probe) const noexcept;
 
   dns::Name origin_;
   std::vector<std::shared_ptr<const Page>> pages_;  // shared with other versions
   std::vector<std::span<const std::uint8_t>> page_first_keys_;  // binary search over pages
   std::vector<std::uint64_t> page_first_prefixes_;               // their key_prefix()
+  std::vector<PageView> page_views_;                             // one per page
   std::vector<std::uint8_t> origin_key_;
   RRset negative_soa_;
   std::vector<std::uint8_t> negative_soa_data_;
