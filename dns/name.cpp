@@ -111,8 +111,20 @@ WireError Name::from_wire(std::span<const std::uint8_t> message, std::size_t& po
   // most message.size() jumps.
   std::size_t lowest = pos;
   for (;;) {
-    if (cursor >= message.size()) return WireError::Truncated;
-    std::uint8_t b = message[cursor];
+    // The labels up to a pointer or the root label are copied in one go.
+    const std::size_t run = cursor;
+    std::uint8_t b = 0;
+    for (;;) {
+      if (cursor >= message.size()) return WireError::Truncated;
+      b = message[cursor];
+      if (b == 0 || (b & kPointerMask) != 0) break;
+      if (cursor + 1 + b > message.size()) return WireError::Truncated;
+      if (len + (cursor - run) + 1 + b + 1 > kMaxWireLength) return WireError::NameTooLong;
+      cursor += 1u + b;
+      ++labels;
+    }
+    std::memcpy(out.wire_.data() + len, message.data() + run, cursor - run);
+    len += cursor - run;
     if ((b & kPointerMask) == kPointerMask) {
       if (cursor + 1 >= message.size()) return WireError::Truncated;
       std::size_t target = (std::size_t{b & 0x3Fu} << 8) | message[cursor + 1];
@@ -122,18 +134,10 @@ WireError Name::from_wire(std::span<const std::uint8_t> message, std::size_t& po
       cursor = target;
       continue;
     }
-    if ((b & kPointerMask) != 0) return WireError::BadLabelType;
-    if (b == 0) {
-      if (len + 1 > kMaxWireLength) return WireError::NameTooLong;
-      out.wire_[len++] = 0;
-      break;
-    }
-    if (cursor + 1 + b > message.size()) return WireError::Truncated;
-    if (len + 1 + b + 1 > kMaxWireLength) return WireError::NameTooLong;
-    std::memcpy(out.wire_.data() + len, message.data() + cursor, 1u + b);
-    len += 1u + b;
-    ++labels;
-    cursor += 1u + b;
+    if (b != 0) return WireError::BadLabelType;
+    if (len + 1 > kMaxWireLength) return WireError::NameTooLong;
+    out.wire_[len++] = 0;
+    break;
   }
   out.length_ = static_cast<std::uint8_t>(len);
   out.labels_ = static_cast<std::uint8_t>(labels);

@@ -60,7 +60,10 @@ std::uint32_t ZoneKeyIndex::find_longest(std::span<const std::uint8_t> qname_key
   // labels (every label ends with the key's only 0 bytes); k = 0 is the root.
   LabelEnds ends;
   std::size_t labels = 0;
-  for (std::size_t i = 0; i < qname_key.size() && labels < ends.size(); ++i) {
+  // No apex has more than max_labels_ labels: the ends past them are not
+  // needed, but for skip_apex, which must know where qname itself ends.
+  const std::size_t wanted = skip_apex ? ends.size() : std::min(ends.size(), max_labels_);
+  for (std::size_t i = 0; i < qname_key.size() && labels < wanted; ++i) {
     if (qname_key[i] == 0) ends[labels++] = static_cast<std::uint16_t>(i + 1);
   }
   if (skip_apex && labels == 0) return kNone;  // the root has no parent zone

@@ -2,7 +2,9 @@
 // RFC 4035 §3.1.4.1), follow_chain and glue_for.
 #include <doctest/doctest.h>
 
+#include <iterator>
 #include <memory>
+#include <random>
 #include <string>
 #include <vector>
 
@@ -331,6 +333,33 @@ TEST_CASE("lookup: make_lookup_key matches RecordList::make_key") {
     KeyBuffer buf;
     const auto k = make_lookup_key(name(t).wire(), buf);
     CHECK(std::vector<std::uint8_t>(k.begin(), k.end()) == expected);
+  }
+}
+
+TEST_CASE("lookup: make_lookup_key matches RecordList::make_key on random names") {
+  // Labels of every length (the key is built eight bytes at a time), with
+  // capitals, the escaped bytes 0 and 1, and bytes past 0x7f.
+  std::mt19937 rng(20261130);
+  const std::uint8_t alphabet[] = {'a', 'z', 'A', 'Z', '@', '[', '`', '{', '0', '-', '*', 0, 1, 2, 0x7f, 0x80, 0xc1, 0xda, 0xff};
+  for (int round = 0; round < 20000; ++round) {
+    std::vector<std::uint8_t> wire;
+    const int labels = std::uniform_int_distribution<int>(0, 6)(rng);
+    for (int l = 0; l < labels; ++l) {
+      const int length = std::uniform_int_distribution<int>(1, 20)(rng);
+      if (wire.size() + 1 + length + 1 > dns::Name::kMaxWireLength) break;
+      wire.push_back(static_cast<std::uint8_t>(length));
+      const bool mostly_plain = rng() % 2 == 0;
+      for (int i = 0; i < length; ++i) {
+        wire.push_back(mostly_plain && rng() % 8 != 0 ? static_cast<std::uint8_t>('a' + rng() % 26)
+                                                       : alphabet[rng() % std::size(alphabet)]);
+      }
+    }
+    wire.push_back(0);
+    std::vector<std::uint8_t> expected;
+    RecordList::make_key(wire, expected);
+    KeyBuffer buf;
+    const auto k = make_lookup_key(wire, buf);
+    REQUIRE(std::vector<std::uint8_t>(k.begin(), k.end()) == expected);
   }
 }
 
