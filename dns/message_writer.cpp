@@ -89,31 +89,41 @@ bool MessageWriter::write_bytes(std::span<const std::uint8_t> bytes) noexcept {
 
 MessageWriter::NameShape MessageWriter::shape_of(std::span<const std::uint8_t> name) noexcept {
   NameShape shape;
+  std::size_t labels = 0;  // a local, not shape.labels: stores to `starts` could alias it
   for (std::size_t p = 0; p < name.size() && p < Name::kMaxWireLength;) {
     const std::uint8_t len = name[p];
     if (len == 0) {
       shape.size = p + 1;
       break;
     }
-    if (shape.labels >= Name::kMaxLabels || (len & 0xc0) != 0) break;
-    shape.starts[shape.labels++] = static_cast<std::uint8_t>(p);
+    if (labels >= Name::kMaxLabels || (len & 0xc0) != 0) break;
+    shape.starts[labels++] = static_cast<std::uint8_t>(p);
     p += 1 + std::size_t{len};
   }
+  shape.labels = labels;
   return shape;
 }
 
 bool MessageWriter::write_name(std::span<const std::uint8_t> name, bool compress) noexcept {
+  // The common repeats (an RRset's owner, glue owned by the NS target just
+  // written) need neither the label walk nor a search.
+  if (compress && name.size() > 1) {
+    if (const std::size_t whole = known_name(name); whole != 0) return write_pointer(whole);
+  }
   const NameShape shape = shape_of(name);
-  return shape.size != 0 && write_name(name.first(shape.size), shape, compress);
+  return shape.size != 0 && write_new_name(name.first(shape.size), shape, compress);
 }
 
 bool MessageWriter::write_name(std::span<const std::uint8_t> name, const NameShape& shape, bool compress) noexcept {
-  const std::size_t labels = shape.labels;
-  const auto& starts = shape.starts;
-  if (compress && labels > 0) {
-    // The common repeats need no search (known_name()).
+  if (compress && shape.labels > 0) {
     if (const std::size_t whole = known_name(name); whole != 0) return write_pointer(whole);
   }
+  return write_new_name(name, shape, compress);
+}
+
+bool MessageWriter::write_new_name(std::span<const std::uint8_t> name, const NameShape& shape, bool compress) noexcept {
+  const std::size_t labels = shape.labels;
+  const auto& starts = shape.starts;
   // Longest already-written suffix: labels before it are written, then a pointer.
   std::size_t keep = labels;  // labels written literally
   std::size_t target = 0;

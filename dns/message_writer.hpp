@@ -130,6 +130,8 @@ class MessageWriter {
   // Writes a name at size_, compressed if `compress`; false if it does not fit.
   bool write_name(std::span<const std::uint8_t> name, bool compress) noexcept;
   bool write_name(std::span<const std::uint8_t> name, const NameShape& shape, bool compress) noexcept;
+  // write_name() once known_name() found no pointer for the whole name.
+  bool write_new_name(std::span<const std::uint8_t> name, const NameShape& shape, bool compress) noexcept;
   bool write_bytes(std::span<const std::uint8_t> bytes) noexcept;
   // A compression pointer to `target`; false if it does not fit.
   bool write_pointer(std::size_t target) noexcept;
