@@ -4,11 +4,11 @@
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
-#include <ctime>
 #include <optional>
 #include <utility>
 
 #include "server/stats_report.hpp"
+#include "server/utc_time.hpp"
 #include "server/version.hpp"
 #include "server/zone_edit_record.hpp"
 #include "zone/lookup_key.hpp"
@@ -219,14 +219,7 @@ Reply zone_read_command(const DaemonControl& d, Args args) {
 
 }  // namespace
 
-std::string iso_time(std::chrono::system_clock::time_point time) {
-  const std::time_t seconds = std::chrono::system_clock::to_time_t(time);
-  std::tm utc{};
-  gmtime_r(&seconds, &utc);
-  char text[32];
-  std::strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%SZ", &utc);
-  return text;
-}
+std::string iso_time(std::chrono::system_clock::time_point time) { return format_utc(time, "%Y-%m-%dT%H:%M:%SZ"); }
 
 Result<dns::Name> parse_zone_name(std::string_view text) {
   const dns::Name root;

@@ -1,13 +1,13 @@
 #include "server/zone_editor.hpp"
 
 #include <algorithm>
-#include <ctime>
 #include <string>
 #include <utility>
 
 #include "dns/serial.hpp"
 #include "server/zone_edit_record.hpp"
 #include "server/zone_edit_write.hpp"
+#include "server/utc_time.hpp"
 #include "zone/record_list.hpp"
 #include "zone/sqlite_store.hpp"
 #include "zone/zone_check.hpp"
@@ -32,22 +32,10 @@ void set_serial(DiffRecord& soa, std::uint32_t serial) {
 }
 
 // "HH:MM:SS UTC"
-[[nodiscard]] std::string clock_time(std::chrono::system_clock::time_point at) {
-  const std::time_t t = std::chrono::system_clock::to_time_t(at);
-  std::tm tm{};
-  gmtime_r(&t, &tm);
-  char text[16];
-  std::strftime(text, sizeof text, "%H:%M:%S UTC", &tm);
-  return text;
-}
+[[nodiscard]] std::string clock_time(std::chrono::system_clock::time_point at) { return format_utc(at, "%H:%M:%S UTC"); }
 
 [[nodiscard]] std::string timestamp(std::chrono::system_clock::time_point at) {
-  const std::time_t t = std::chrono::system_clock::to_time_t(at);
-  std::tm tm{};
-  gmtime_r(&t, &tm);
-  char text[32];
-  std::strftime(text, sizeof text, "%Y-%m-%d %H:%M:%S UTC", &tm);
-  return text;
+  return format_utc(at, "%Y-%m-%d %H:%M:%S UTC");
 }
 
 // Same RR: owner, type and rdata (both in canonical form); the TTL aside.
