@@ -65,7 +65,8 @@ Daemon::Daemon(Config config)
       signals_(io_, SIGHUP, SIGTERM, SIGINT),
       tick_(io_),
       next_cookie_rotation_(std::chrono::steady_clock::now() + kCookieSecretLifetime),
-      stats_(make_network_settings(config_.server).workers) {}
+      stats_(make_network_settings(config_.server).workers,
+             make_network_settings(config_.server).threads_per_worker()) {}
 
 Daemon::~Daemon() = default;
 

@@ -73,8 +73,8 @@ class Daemon {
   // Declaration order is teardown order reversed: the Network (whose workers
   // read everything above it) goes first.
   zone::ReclaimDomain domain_;
-  // One counter slot per worker in every zone (per-zone statistics).
-  zone::ZoneSet zones_{domain_, make_network_settings(config_.server).workers};
+  // One counter slot per answering thread in every zone (per-zone statistics).
+  zone::ZoneSet zones_{domain_, make_network_settings(config_.server).answering_threads()};
   ZoneManager manager_{zones_};
   ZoneEditor editor_{manager_};  // zonectl transactions, on the control thread
   CookieRotation cookies_;

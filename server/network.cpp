@@ -49,22 +49,28 @@ Result<bool> Network::Impl::open_sockets() {
       if (auto free = probe_exclusive(address, kind); !free) return Error{free.error()};
     }
   }
-  if (stats.workers() < worker_count()) return Error{"statistics have fewer slots than workers"};
+  const unsigned per_worker = settings.threads_per_worker();
+  if (stats.threads() < worker_count() * per_worker) {
+    return Error{"statistics have fewer counters than answering threads"};
+  }
+  // Worker i's threads use counters i × per_worker (TCP) and the next ones
+  // (its UDP sockets, in listen order).
   for (unsigned i = 0; i < worker_count(); ++i) {
     workers.push_back(std::make_unique<Worker>(zones, domain, engine_settings, settings.tcp,
-                                               limiter, rrl, stats.worker(i)));
+                                               limiter, rrl, stats.thread(i * per_worker)));
   }
-  for (const ListenAddress& address : settings.listen) {
+  for (unsigned a = 0; a < settings.listen.size(); ++a) {
+    const ListenAddress& address = settings.listen[a];
     const auto where = resolve(address);
     if (!where) return Error{where.error()};
-    for (auto& worker : workers) {
+    for (unsigned i = 0; i < worker_count(); ++i) {
       auto udp = open_listen_socket(address, SocketKind::Udp);
       if (!udp) return Error{udp.error()};
       auto tcp = open_listen_socket(address, SocketKind::Tcp);
       if (!tcp) return Error{tcp.error()};
+      workers[i]->add_udp(std::move(*udp), is_wildcard(*where), stats.thread(i * per_worker + 1 + a));
       try {  // registering with the reactor (epoll) can fail
-        worker->add_udp(std::move(*udp), is_wildcard(*where));
-        worker->add_tcp(std::move(*tcp));
+        workers[i]->add_tcp(std::move(*tcp));
       } catch (const boost::system::system_error& e) {
         return Error{describe(address) + ": " + e.what()};
       }

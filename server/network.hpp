@@ -1,11 +1,11 @@
 #pragma once
-// Network: the worker threads and their sockets (DESIGN.md "Threads").
-// Each worker owns one SO_REUSEPORT UDP socket per listen address, drained in
-// batches with recvmmsg/sendmmsg when the Asio reactor reports it readable,
-// and serves its share of TCP connections (RFC 7766: pipelining, framing,
-// idle/IO timeouts, connection limits). Each worker has its own QueryEngine
-// and a ReaderHandle on the zone set's ReclaimDomain, passing a quiescent
-// point after every batch and going offline while it waits.
+// Network: the workers and their sockets (DESIGN.md "Threads"). Each worker
+// owns one SO_REUSEPORT UDP socket per listen address, each with a thread
+// that waits in recvmmsg and answers in batches (sendmmsg), and one thread
+// serving its share of TCP connections through an io_context (RFC 7766:
+// pipelining, framing, idle/IO timeouts, connection limits). Each of these
+// answering threads has its own QueryEngine, counters and ReaderHandle on
+// the zone set's ReclaimDomain, online only while it answers.
 #include <atomic>
 #include <memory>
 #include <vector>
@@ -24,11 +24,20 @@ struct NetworkSettings {
   std::vector<ListenAddress> listen;
   unsigned workers = 1;  // resolved (never 0)
   TcpLimits tcp;
+
+  // Answering threads per worker: one per UDP socket, and the TCP thread.
+  [[nodiscard]] unsigned threads_per_worker() const noexcept {
+    return static_cast<unsigned>(listen.size()) + 1;
+  }
+  [[nodiscard]] unsigned answering_threads() const noexcept {
+    return workers * threads_per_worker();
+  }
 };
 
 class Network {
  public:
-  // `stats` has a slot for each of settings.workers; `rrl` is shared by all.
+  // `stats` has counters for settings.workers × threads_per_worker() answering
+  // threads (and so has every zone); `rrl` is shared by all.
   Network(const NetworkSettings& settings, const zone::ZoneSet& zones, zone::ReclaimDomain& domain,
           const std::atomic<const EngineSettings*>& engine_settings, RateLimiter& rrl,
           ServerStats& stats);

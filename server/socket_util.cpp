@@ -72,11 +72,12 @@ Error system_error(const ListenAddress& address, std::string_view what, int erro
   return ::setsockopt(fd, level, option, &value, sizeof value) == 0;
 }
 
-// A non-blocking socket of the right family and type, not yet bound.
+// A socket of the right family and type, not yet bound: UDP blocking (its
+// UdpWorker thread waits in recvmmsg), TCP non-blocking (the Asio reactor).
 Result<UniqueFd> make_socket(const ListenAddress& address, const SocketAddress& where,
                              SocketKind kind) {
-  const int type = kind == SocketKind::Udp ? SOCK_DGRAM : SOCK_STREAM;
-  UniqueFd fd(::socket(where.family(), type | SOCK_NONBLOCK | SOCK_CLOEXEC, 0));
+  const int type = kind == SocketKind::Udp ? SOCK_DGRAM : SOCK_STREAM | SOCK_NONBLOCK;
+  UniqueFd fd(::socket(where.family(), type | SOCK_CLOEXEC, 0));
   if (fd.get() < 0) return system_error(address, "socket", errno);
   // A wildcard :: must not also take IPv4: 0.0.0.0 is its own listen entry.
   if (where.family() == AF_INET6 && !set_int_option(fd.get(), IPPROTO_IPV6, IPV6_V6ONLY, 1)) {

@@ -1,6 +1,6 @@
 #pragma once
-// Listening sockets for the workers: resolving "ADDR@PORT", opening bound,
-// non-blocking SO_REUSEPORT sockets (IPv6 ones IPV6_V6ONLY), and reading a
+// Listening sockets for the workers: resolving "ADDR@PORT", opening bound
+// SO_REUSEPORT sockets (IPv6 ones IPV6_V6ONLY), and reading a
 // client's address bytes. Start-up code only, except client_address().
 #include <netinet/in.h>
 #include <sys/socket.h>
@@ -66,7 +66,8 @@ struct SocketAddress {
 // port silently and steal half of the queries; this makes it an error.
 [[nodiscard]] Result<bool> probe_exclusive(const ListenAddress& address, SocketKind kind);
 
-// A bound (and for TCP listening) non-blocking SO_REUSEPORT socket. Errors
+// A bound SO_REUSEPORT socket: UDP blocking, TCP listening and
+// non-blocking. Errors
 // name the address: "127.0.0.1@53: Address already in use".
 [[nodiscard]] Result<UniqueFd> open_listen_socket(const ListenAddress& address, SocketKind kind);
 

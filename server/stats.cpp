@@ -40,29 +40,30 @@ void WorkerCounters::record(Transport transport, const Outcome& outcome,
     add(StatsLayout::kRcodeBase + StatsLayout::rcode_bucket(outcome.rcode));
     if (outcome.truncated) add(StatsEvent::Truncated);
   }
-  // The daemon sizes every zone's slots to its worker count; the check only
-  // keeps a mismatch from writing out of bounds.
-  if (outcome.zone != nullptr && worker_ < outcome.zone->counter_slots()) {
-    zone::ZoneCounterSlot& slot = outcome.zone->counters(worker_);
+  // The daemon sizes every zone's slots to its answering threads; the check
+  // only keeps a mismatch from writing out of bounds.
+  if (outcome.zone != nullptr && thread_ < outcome.zone->counter_slots()) {
+    zone::ZoneCounterSlot& slot = outcome.zone->counters(thread_);
     slot.add(zone::ZoneCounterSlot::Queries);
     if (sent) slot.add(zone_rcode_counter(outcome.rcode));
   }
 }
 
-ServerStats::ServerStats(unsigned workers)
+ServerStats::ServerStats(unsigned workers, unsigned threads_per_worker)
     : workers_(workers),
-      counters_(std::make_unique<WorkerCounters[]>(workers)),
+      threads_(workers * threads_per_worker),
+      counters_(std::make_unique<WorkerCounters[]>(threads_)),
       started_at_(std::chrono::system_clock::now()) {
-  for (unsigned i = 0; i < workers; ++i) counters_[i].worker_ = i;
+  for (unsigned i = 0; i < threads_; ++i) counters_[i].thread_ = i;
 }
 
 ServerStats::~ServerStats() = default;
 
 StatsSnapshot ServerStats::snapshot() const noexcept {
   StatsSnapshot sum;
-  for (unsigned w = 0; w < workers_; ++w) {
+  for (unsigned t = 0; t < threads_; ++t) {
     for (std::size_t i = 0; i < StatsLayout::kSize; ++i) {
-      sum.values[i] += counters_[w].values_[i].load(std::memory_order_relaxed);
+      sum.values[i] += counters_[t].values_[i].load(std::memory_order_relaxed);
     }
   }
   return sum;

@@ -1,9 +1,10 @@
 #pragma once
-// Server statistics: counters kept per worker (each written by its worker
-// thread only, so counting is a plain relaxed load and store, no shared
+// Server statistics: counters kept per answering thread (each written by
+// that thread only, so counting is a plain relaxed load and store, no shared
 // atomic increment, no lock, no allocation) and summed when read by the
 // control thread. Per-zone counters live in the zones themselves
-// (zone::ZoneCounterSlot, one slot per worker, indexed by the worker's number).
+// (zone::ZoneCounterSlot, one slot per answering thread, indexed by the
+// thread's number).
 //
 // A worker's counters and their sum share one flat layout (StatsLayout), so
 // summing is one loop and a new counter is one more index.
@@ -88,12 +89,12 @@ struct StatsSnapshot {
   std::array<std::uint64_t, StatsLayout::kSize> values{};
 };
 
-// One worker's counters, on cache lines of their own (no false sharing
-// between workers). Written by that worker only.
+// One answering thread's counters, on cache lines of their own (no false
+// sharing between threads). Written by that thread only.
 class alignas(64) WorkerCounters {
  public:
   // One query answered (or dropped) on `transport`, after RRL: also counted
-  // for its zone (outcome.zone) in that zone's slot for this worker.
+  // for its zone (outcome.zone) in that zone's slot for this thread.
   void record(Transport transport, const Outcome& outcome, RrlAction action) noexcept;
   void tcp_accepted() noexcept { add(StatsEvent::TcpAccepted); }
   void tcp_refused() noexcept { add(StatsEvent::TcpRefused); }  // over a connection limit
@@ -107,18 +108,21 @@ class alignas(64) WorkerCounters {
   void add(StatsEvent e) noexcept { add(StatsLayout::kEventBase + static_cast<std::size_t>(e)); }
 
   std::array<std::atomic<std::uint64_t>, StatsLayout::kSize> values_{};
-  unsigned worker_ = 0;  // the zone counter slot this worker writes
+  unsigned thread_ = 0;  // the zone counter slot this thread writes
 };
 
 class ServerStats {
  public:
-  explicit ServerStats(unsigned workers);
+  // Counters for `workers` × `threads_per_worker` answering threads.
+  explicit ServerStats(unsigned workers, unsigned threads_per_worker = 1);
   ~ServerStats();
   ServerStats(const ServerStats&) = delete;
   ServerStats& operator=(const ServerStats&) = delete;
 
   [[nodiscard]] unsigned workers() const noexcept { return workers_; }
-  [[nodiscard]] WorkerCounters& worker(unsigned index) noexcept { return counters_[index]; }
+  [[nodiscard]] unsigned threads() const noexcept { return threads_; }
+  // Answering thread `index`'s counters (index < threads()).
+  [[nodiscard]] WorkerCounters& thread(unsigned index) noexcept { return counters_[index]; }
   // When the counting started (the daemon's start).
   [[nodiscard]] std::chrono::system_clock::time_point started_at() const noexcept {
     return started_at_;
@@ -130,6 +134,7 @@ class ServerStats {
 
  private:
   unsigned workers_;
+  unsigned threads_;
   std::unique_ptr<WorkerCounters[]> counters_;
   std::chrono::system_clock::time_point started_at_;
 };

@@ -192,7 +192,7 @@ std::string prometheus_text(const StatsReport& report) {
   PrometheusWriter w;
   w.gauge("zoned_start_time_seconds", "Start time of the server since the Unix epoch.");
   w.sample({}, unix_seconds(report.started_at));
-  w.gauge("zoned_workers", "Worker threads answering queries.");
+  w.gauge("zoned_workers", "Workers answering queries (server.workers).");
   w.sample({}, report.workers);
 
   w.counter("zoned_queries_total", "Queries received, by transport.");

@@ -1,39 +1,27 @@
 #include "server/udp_worker.hpp"
 
-#include <boost/system/system_error.hpp>
 #include <cerrno>
+#include <chrono>
 #include <cstring>
 #include <ctime>
+#include <thread>
+#include <utility>
 
 namespace zoned::server {
 
 namespace {
 
-boost::asio::ip::udp protocol_of(int fd) {
-  sockaddr_storage local{};
-  socklen_t length = sizeof local;
-  if (::getsockname(fd, reinterpret_cast<sockaddr*>(&local), &length) == 0 &&
-      local.ss_family == AF_INET6) {
-    return boost::asio::ip::udp::v6();
-  }
-  return boost::asio::ip::udp::v4();
-}
+// After an unexpected receive error, wait this long before the next try, so
+// that a lasting error cannot spin the thread.
+constexpr auto kErrorBackoff = std::chrono::milliseconds(10);
 
 }  // namespace
 
-UdpWorker::UdpWorker(boost::asio::io_context& io, UniqueFd fd, bool destination_control,
-                     WorkerContext& context)
-    : socket_(io),
+UdpWorker::UdpWorker(UniqueFd fd, bool destination_control, WorkerContext& context)
+    : fd_(std::move(fd)),
       destination_control_(destination_control),
       context_(context),
       slots_(new std::uint8_t[kBatchSize * kSlotSize]) {
-  const auto protocol = protocol_of(fd.get());
-  // Registering with the reactor can fail (start-up only); `fd` stays ours
-  // until it has succeeded, so nothing leaks.
-  boost::system::error_code error;
-  socket_.assign(protocol, fd.get(), error);
-  if (error) throw boost::system::system_error(error);
-  (void)fd.release();
   for (std::size_t i = 0; i < kBatchSize; ++i) {
     msghdr& in = received_[i].msg_hdr;
     in.msg_name = &peers_[i];
@@ -45,29 +33,41 @@ UdpWorker::UdpWorker(boost::asio::io_context& io, UniqueFd fd, bool destination_
   }
 }
 
-void UdpWorker::start() { wait_readable(); }
+UdpWorker::~UdpWorker() { stop(); }
 
-void UdpWorker::close() noexcept {
-  boost::system::error_code ignored;
-  socket_.close(ignored);
+void UdpWorker::start(zone::ReclaimDomain& domain) {
+  // Offline while the thread waits for queries, so that an idle thread
+  // never holds reclamation back.
+  context_.reader = domain.register_reader();
+  context_.reader.offline();
+  thread_ = std::thread([this] { serve(); });
 }
 
-void UdpWorker::wait_readable() {
-  socket_.async_wait(boost::asio::socket_base::wait_read,
-                     [this](const boost::system::error_code& error) { on_readable(error); });
-}
-
-void UdpWorker::on_readable(const boost::system::error_code& error) {
-  if (error) return;  // closed
-  {
-    OnlineSection online(context_.reader);
-    for (std::size_t batch = 0; batch < kMaxBatchesPerWakeup; ++batch) {
-      const std::size_t received = drain_once();
-      context_.reader.quiescent();
-      if (received < kBatchSize) break;  // the socket is empty for now
-    }
+void UdpWorker::stop() noexcept {
+  if (fd_.get() < 0) return;
+  stopping_.store(true, std::memory_order_release);
+  // Wakes a recvmmsg blocked on the socket, and makes every later one return
+  // at once (Linux does so even for an unconnected UDP socket, though the
+  // call itself reports ENOTCONN).
+  (void)::shutdown(fd_.get(), SHUT_RD);
+  if (thread_.joinable()) {
+    thread_.join();
+    context_.reader = {};
   }
-  wait_readable();
+  fd_ = UniqueFd();
+}
+
+void UdpWorker::serve() noexcept {
+  while (!stopping_.load(std::memory_order_acquire)) {
+    const std::size_t got = receive(MSG_WAITFORONE);  // waits for the first datagram
+    if (stopping_.load(std::memory_order_acquire)) break;
+    if (got == 0) {
+      std::this_thread::sleep_for(kErrorBackoff);
+      continue;
+    }
+    OnlineSection online(context_.reader);
+    answer(got);
+  }
 }
 
 void UdpWorker::prepare_receive() noexcept {
@@ -83,22 +83,31 @@ void UdpWorker::prepare_receive() noexcept {
 }
 
 std::size_t UdpWorker::drain_once() noexcept {
+  const std::size_t got = receive(MSG_DONTWAIT);
+  if (got != 0) answer(got);
+  return got;
+}
+
+std::size_t UdpWorker::receive(int flags) noexcept {
   prepare_receive();
   int got;
   do {
-    got = ::recvmmsg(socket_.native_handle(), received_.data(), kBatchSize, MSG_DONTWAIT, nullptr);
+    got = ::recvmmsg(fd_.get(), received_.data(), kBatchSize, flags, nullptr);
   } while (got < 0 && errno == EINTR);
   if (got <= 0) {
     // EAGAIN writes no header; after another error, reset them all.
     if (got < 0 && errno != EAGAIN && errno != EWOULDBLOCK) dirty_slots_ = kBatchSize;
-    return 0;  // the next wake-up shows a lasting error again
+    return 0;
   }
   dirty_slots_ = static_cast<std::size_t>(got);
+  return dirty_slots_;
+}
 
+void UdpWorker::answer(std::size_t count) noexcept {
   const auto now = static_cast<std::uint32_t>(std::time(nullptr));
   std::size_t replies = 0;
   std::array<std::uint8_t, 16> address{};
-  for (std::size_t i = 0; i < static_cast<std::size_t>(got); ++i) {
+  for (std::size_t i = 0; i < count; ++i) {
     msghdr& in = received_[i].msg_hdr;
     // MSG_TRUNC cannot happen with kSlotSize slots, but a cut query must
     // never be answered as if it were whole.
@@ -134,7 +143,6 @@ std::size_t UdpWorker::drain_once() noexcept {
     ++replies;
   }
   send_replies(replies);
-  return static_cast<std::size_t>(got);
 }
 
 bool UdpWorker::reply_source_from_destination(msghdr& received) noexcept {
@@ -164,7 +172,7 @@ bool UdpWorker::reply_source_from_destination(msghdr& received) noexcept {
 void UdpWorker::send_replies(std::size_t count) noexcept {
   std::size_t sent = 0;
   while (sent < count) {
-    const int n = ::sendmmsg(socket_.native_handle(), replies_.data() + sent,
+    const int n = ::sendmmsg(fd_.get(), replies_.data() + sent,
                              static_cast<unsigned>(count - sent), MSG_DONTWAIT);
     if (n > 0) {
       sent += static_cast<std::size_t>(n);

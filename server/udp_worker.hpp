@@ -1,22 +1,29 @@
 #pragma once
-// UdpWorker: one worker's SO_REUSEPORT UDP socket on one listen address.
-// When the Asio reactor reports the socket readable, it drains it in batches:
-// recvmmsg up to kBatchSize datagrams, answer each with the worker's engine,
-// sendmmsg the answers, until the socket would block. Every buffer is made in
-// the constructor; from receive to send nothing allocates and nothing locks.
+// UdpWorker: one worker's SO_REUSEPORT UDP socket on one listen address, and
+// the thread that serves it: a blocking recvmmsg of up to kBatchSize
+// datagrams (returning as soon as one has arrived), an answer for each from
+// the thread's own engine, one sendmmsg for the answers, again and again.
+// Every buffer is made in the constructor; from receive to send nothing
+// allocates and nothing locks.
+//
+// Why a thread blocked in recvmmsg and not the Asio reactor: a wake-up then
+// costs two system calls, not four (epoll_wait, recvmmsg, sendmmsg, and the
+// epoll_ctl re-arm of every async_wait), and no scheduler work; about 10 %
+// of the CPU per query at saturation (bench/README.md, docs/DECISIONS.md).
 #include <netinet/in.h>
 #include <sys/socket.h>
 #include <sys/uio.h>
 
 #include <array>
-#include <boost/asio/io_context.hpp>
-#include <boost/asio/ip/udp.hpp>
+#include <atomic>
 #include <cstddef>
 #include <cstdint>
 #include <memory>
+#include <thread>
 
 #include "server/socket_util.hpp"
 #include "server/worker_context.hpp"
+#include "zone/qsbr.hpp"
 
 namespace zoned::server {
 
@@ -24,28 +31,29 @@ class UdpWorker {
  public:
   // Datagrams per recvmmsg/sendmmsg call.
   static constexpr std::size_t kBatchSize = 32;
-  // Batches drained per wake-up before yielding to the worker's other sockets.
-  static constexpr std::size_t kMaxBatchesPerWakeup = 16;
   // Each slot holds a query and then its answer (at most kMaxResponseSize).
   static constexpr std::size_t kSlotSize = kMaxResponseSize;
 
   // Takes ownership of `fd` (from open_listen_socket, SocketKind::Udp).
-  // Throws boost::system::system_error if the reactor cannot take it.
   // `destination_control`: the socket reports each datagram's destination
   // (wildcard address), which the reply must then name as its source.
-  UdpWorker(boost::asio::io_context& io, UniqueFd fd, bool destination_control,
-            WorkerContext& context);
+  // `context` is this socket's alone (its thread's engine and counters).
+  UdpWorker(UniqueFd fd, bool destination_control, WorkerContext& context);
   UdpWorker(const UdpWorker&) = delete;
   UdpWorker& operator=(const UdpWorker&) = delete;
+  ~UdpWorker();  // stop()
 
-  // Waits for the socket to become readable and drains it, again and again,
-  // until close().
-  void start();
-  void close() noexcept;
+  // Registers context.reader on `domain` and starts the thread serving the
+  // socket, which alone uses the context from then on. Throws
+  // std::system_error if the thread cannot start.
+  void start(zone::ReclaimDomain& domain);
+  // Wakes the thread, joins it, closes the socket. Idempotent.
+  void stop() noexcept;
 
-  // One batch: receive what is waiting (up to kBatchSize), answer, send.
-  // Returns how many datagrams were received (0 when none was waiting). The
-  // caller must be online on context.reader.
+  // One batch without waiting: receive what is waiting (up to kBatchSize),
+  // answer, send. Returns how many datagrams were received (0 when none
+  // was waiting). For tests, which drive the worker from their own thread,
+  // online on context.reader; not to be mixed with start().
   [[nodiscard]] std::size_t drain_once() noexcept;
 
  private:
@@ -58,8 +66,13 @@ class UdpWorker {
     std::array<std::uint8_t, kControlSize> bytes;
   };
 
-  void wait_readable();
-  void on_readable(const boost::system::error_code& error);
+  // The thread: receive, answer, send, until stop().
+  void serve() noexcept;
+  // Up to kBatchSize datagrams (recvmmsg `flags`); how many (0 after EAGAIN
+  // or an error).
+  [[nodiscard]] std::size_t receive(int flags) noexcept;
+  // Answers the `count` datagrams received and sends the answers. Online.
+  void answer(std::size_t count) noexcept;
   // Re-points the receive headers at their buffers (the kernel overwrites
   // the lengths); only the `dirty_slots_` the last batch used.
   void prepare_receive() noexcept;
@@ -68,7 +81,7 @@ class UdpWorker {
   [[nodiscard]] bool reply_source_from_destination(msghdr& received) noexcept;
   void send_replies(std::size_t count) noexcept;
 
-  boost::asio::ip::udp::socket socket_;
+  UniqueFd fd_;
   bool destination_control_;
   WorkerContext& context_;
 
@@ -82,6 +95,9 @@ class UdpWorker {
   std::array<ControlBuffer, kBatchSize> control_{};
   std::array<mmsghdr, kBatchSize> replies_{};
   std::array<iovec, kBatchSize> reply_data_{};
+
+  std::atomic<bool> stopping_{false};
+  std::thread thread_;
 };
 
 }  // namespace zoned::server

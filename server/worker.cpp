@@ -9,18 +9,22 @@ namespace zoned::server {
 Worker::Worker(const zone::ZoneSet& zones, zone::ReclaimDomain& domain,
                const std::atomic<const EngineSettings*>& engine_settings,
                const TcpLimits& limits, ConnectionLimiter& limiter, RateLimiter& rrl,
-               WorkerCounters& counters)
-    : domain_(domain),
+               WorkerCounters& tcp_counters)
+    : zones_(zones),
+      domain_(domain),
+      engine_settings_(engine_settings),
+      rrl_(rrl),
       limits_(limits),
       limiter_(limiter),
-      context_(zones, engine_settings, rrl, counters) {
+      context_(zones, engine_settings, rrl, tcp_counters) {
   io_.emplace(1);
 }
 
 Worker::~Worker() { stop(); }
 
-void Worker::add_udp(UniqueFd fd, bool destination_control) {
-  udp_.push_back(std::make_unique<UdpWorker>(*io_, std::move(fd), destination_control, context_));
+void Worker::add_udp(UniqueFd fd, bool destination_control, WorkerCounters& counters) {
+  udp_.push_back(std::make_unique<UdpSocket>(zones_, engine_settings_, rrl_, counters,
+                                             std::move(fd), destination_control));
 }
 
 void Worker::add_tcp(UniqueFd fd) {
@@ -28,7 +32,7 @@ void Worker::add_tcp(UniqueFd fd) {
 }
 
 void Worker::start() {
-  for (auto& udp : udp_) udp->start();
+  for (auto& udp : udp_) udp->worker.start(domain_);
   for (auto& tcp : tcp_) tcp->start();
   thread_ = std::thread([this] { run(); });
 }
@@ -54,11 +58,12 @@ void Worker::run() {
 
 void Worker::stop() {
   if (!io_) return;
+  for (auto& udp : udp_) udp->worker.stop();
+  udp_.clear();
   io_->stop();
   if (thread_.joinable()) thread_.join();
   // Nothing runs the io_context any more: close the listening sockets, then
   // destroy the handlers still pending, and with them the connections.
-  udp_.clear();
   tcp_.clear();
   io_.reset();
 }

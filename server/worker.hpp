@@ -1,13 +1,16 @@
 #pragma once
-// Worker: one thread running its own io_context, with its own QueryEngine,
-// response buffer and ReaderHandle (WorkerContext), its UDP sockets and its
-// TCP listening sockets (one of each per listen address). Sockets are added
-// before start(); after stop() the worker is done.
+// Worker: one UDP socket per listen address, each served by its own thread
+// (UdpWorker), and one thread running an io_context for the worker's TCP
+// listening sockets (one per listen address) and connections. Each of these
+// threads has its own QueryEngine, response buffer, ReaderHandle and
+// counters (WorkerContext). Sockets are added before start(); after stop()
+// the worker is done.
 #include <atomic>
 #include <boost/asio/io_context.hpp>
 #include <memory>
 #include <optional>
 #include <thread>
+#include <utility>
 #include <vector>
 
 #include "server/config.hpp"
@@ -21,33 +24,48 @@ namespace zoned::server {
 
 class Worker {
  public:
+  // `tcp_counters`: the TCP thread's.
   Worker(const zone::ZoneSet& zones, zone::ReclaimDomain& domain,
          const std::atomic<const EngineSettings*>& engine_settings, const TcpLimits& limits,
-         ConnectionLimiter& limiter, RateLimiter& rrl, WorkerCounters& counters);
+         ConnectionLimiter& limiter, RateLimiter& rrl, WorkerCounters& tcp_counters);
   ~Worker();  // stops if running
   Worker(const Worker&) = delete;
   Worker& operator=(const Worker&) = delete;
 
-  void add_udp(UniqueFd fd, bool destination_control);
+  // `counters`: the socket's thread's.
+  void add_udp(UniqueFd fd, bool destination_control, WorkerCounters& counters);
   void add_tcp(UniqueFd fd);
 
-  // Starts the thread (throws std::system_error if it cannot).
+  // Starts the threads (throws std::system_error if one cannot start).
   void start();
-  // Stops the io_context, joins, and closes every socket, connections
-  // included. Idempotent.
+  // Stops the threads and closes every socket, connections included.
+  // Idempotent.
   void stop();
 
  private:
+  // A UDP socket with what its thread answers with.
+  struct UdpSocket {
+    UdpSocket(const zone::ZoneSet& zones, const std::atomic<const EngineSettings*>& settings,
+              RateLimiter& rrl, WorkerCounters& counters, UniqueFd fd, bool destination_control)
+        : context(zones, settings, rrl, counters),
+          worker(std::move(fd), destination_control, context) {}
+    WorkerContext context;
+    UdpWorker worker;
+  };
+
   void run();
 
+  const zone::ZoneSet& zones_;
   zone::ReclaimDomain& domain_;
+  const std::atomic<const EngineSettings*>& engine_settings_;
+  RateLimiter& rrl_;
   const TcpLimits& limits_;
   ConnectionLimiter& limiter_;
-  // Declared before io_: connections destroyed with io_'s pending handlers
-  // still refer to it.
+  // The TCP thread's. Declared before io_: connections destroyed with io_'s
+  // pending handlers still refer to it.
   WorkerContext context_;
   std::optional<boost::asio::io_context> io_;  // one thread runs it; reset by stop()
-  std::vector<std::unique_ptr<UdpWorker>> udp_;
+  std::vector<std::unique_ptr<UdpSocket>> udp_;
   std::vector<std::unique_ptr<TcpListener>> tcp_;
   std::thread thread_;
 };

@@ -61,7 +61,7 @@ struct ServedZones {
   EngineSettings settings;
   std::atomic<const EngineSettings*> settings_ptr{&settings};
   RateLimiter rrl{domain};
-  ServerStats stats{4};  // slots for the most workers a test starts
+  ServerStats stats{4, 3};  // counters for the most workers and addresses a test starts
 };
 
 inline NetworkSettings network_settings(const std::string& address, std::uint16_t port,

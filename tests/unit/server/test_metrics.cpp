@@ -121,8 +121,8 @@ TEST_CASE("metrics: collect_stats reads the workers and every configured zone") 
   servfail.rcode = dns::Rcode::SERVFAIL;
   servfail.qtype = dns::RRType::A;
   servfail.zone = net;
-  stats.worker(0).record(Transport::Udp, servfail, RrlAction::Pass);
-  stats.worker(1).record(Transport::Tcp, servfail, RrlAction::Pass);
+  stats.thread(0).record(Transport::Udp, servfail, RrlAction::Pass);
+  stats.thread(1).record(Transport::Tcp, servfail, RrlAction::Pass);
 
   const StatsReport report = collect_stats(stats, manager);
   CHECK(report.workers == 2);

@@ -1,9 +1,9 @@
 // Network start-up and shutdown, and UDP: answers over IPv4 and IPv6, several
 // workers on one SO_REUSEPORT address, bind errors, and an allocation-free
-// drain from recvmmsg to sendmmsg. Loopback, ports 20400-20409.
+// drain from recvmmsg to sendmmsg, a UDP thread's start and stop. Loopback,
+// ports 20400-20409.
 #include <doctest/doctest.h>
 
-#include <boost/asio/io_context.hpp>
 #include <chrono>
 #include <thread>
 
@@ -112,14 +112,44 @@ TEST_CASE("network: stop() with clients connected returns promptly and closes th
   network.stop();  // idempotent
 }
 
+TEST_CASE("udp worker: its thread answers until stop(), which returns at once while it waits") {
+  ServedZones served;
+  WorkerContext context(served.zones, served.settings_ptr, served.rrl, served.stats.thread(5));
+  auto fd = open_listen_socket({"127.0.0.1", 20409}, SocketKind::Udp);
+  REQUIRE(fd.ok());
+  UdpWorker worker(std::move(*fd), false, context);
+  worker.start(served.domain);
+  const SocketAddress server = socket_address("127.0.0.1", 20409);
+  UniqueFd client = udp_client();
+
+  constexpr std::uint16_t kBurst = 2 * UdpWorker::kBatchSize + 3;
+  for (std::uint16_t id = 0; id < kBurst; ++id) {
+    udp_send(client.get(), server, make_query("www.example.com.", RRType::A, {.id = id}));
+  }
+  for (std::uint16_t id = 0; id < kBurst; ++id) {
+    const auto reply = udp_receive(client.get());
+    REQUIRE(reply.has_value());
+    CHECK(read_response(*reply).id == id);
+  }
+  // Counted in the thread's own counters, the only ones written here.
+  CHECK(served.stats.snapshot().queries(Transport::Udp) == kBurst);
+
+  std::this_thread::sleep_for(std::chrono::milliseconds(50));  // waiting in recvmmsg
+  const auto before = std::chrono::steady_clock::now();
+  worker.stop();
+  CHECK(std::chrono::steady_clock::now() - before < std::chrono::milliseconds(500));
+  worker.stop();  // idempotent
+  udp_send(client.get(), server, make_query("www.example.com.", RRType::A, {.id = 1}));
+  CHECK_FALSE(udp_receive(client.get(), std::chrono::milliseconds(200)).has_value());
+}
+
 TEST_CASE("udp worker: a drained burst of queries allocates nothing") {
   ServedZones served;
-  WorkerContext context(served.zones, served.settings_ptr, served.rrl, served.stats.worker(0));
+  WorkerContext context(served.zones, served.settings_ptr, served.rrl, served.stats.thread(0));
   context.reader = served.domain.register_reader();  // online, on this thread
-  boost::asio::io_context io;
   auto fd = open_listen_socket({"127.0.0.1", 20406}, SocketKind::Udp);
   REQUIRE(fd.ok());
-  UdpWorker worker(io, std::move(*fd), false, context);
+  UdpWorker worker(std::move(*fd), false, context);
   const SocketAddress server = socket_address("127.0.0.1", 20406);
   UniqueFd client = udp_client();
 
@@ -155,7 +185,7 @@ TEST_CASE("udp worker: a drained burst of queries allocates nothing") {
   }
   CHECK(drained == kBurst);
   receive_all(kBurst);
-  worker.close();
+  worker.stop();
 }
 
 TEST_CASE("udp worker: a datagram too short to answer is dropped, the next one answered") {
@@ -177,14 +207,13 @@ TEST_CASE("udp worker: replies name the query's destination as their source (IP_
   // Wildcard sockets ask for each datagram's destination; the same path is
   // driven here on 127.0.0.1 so that the test stays on loopback.
   ServedZones served;
-  WorkerContext context(served.zones, served.settings_ptr, served.rrl, served.stats.worker(0));
+  WorkerContext context(served.zones, served.settings_ptr, served.rrl, served.stats.thread(0));
   context.reader = served.domain.register_reader();
-  boost::asio::io_context io;
   auto fd = open_listen_socket({"127.0.0.1", 20408}, SocketKind::Udp);
   REQUIRE(fd.ok());
   const int enable = 1;
   REQUIRE(::setsockopt(fd->get(), IPPROTO_IP, IP_PKTINFO, &enable, sizeof enable) == 0);
-  UdpWorker worker(io, std::move(*fd), true, context);
+  UdpWorker worker(std::move(*fd), true, context);
   const SocketAddress server = socket_address("127.0.0.1", 20408);
   UniqueFd client = udp_client();
   for (std::uint16_t id = 0; id < 3; ++id) {
@@ -203,5 +232,5 @@ TEST_CASE("udp worker: replies name the query's destination as their source (IP_
     CHECK(from.sin_addr.s_addr == htonl(INADDR_LOOPBACK));
     CHECK(ntohs(from.sin_port) == 20408);
   }
-  worker.close();
+  worker.stop();
 }

@@ -42,7 +42,7 @@ dns::Name name(std::string_view text) { return dns::Name::parse(text).value(); }
 
 TEST_CASE("stats: each query is counted by transport, qtype, opcode and rcode") {
   ServerStats stats(1);
-  WorkerCounters& w = stats.worker(0);
+  WorkerCounters& w = stats.thread(0);
   w.record(Transport::Udp, answered(RRType::A, Rcode::NOERROR), RrlAction::Pass);
   w.record(Transport::Udp, answered(RRType::AAAA, Rcode::NXDOMAIN), RrlAction::Pass);
   w.record(Transport::Tcp, answered(RRType::A, Rcode::REFUSED), RrlAction::Pass);
@@ -75,7 +75,7 @@ TEST_CASE("stats: each query is counted by transport, qtype, opcode and rcode") 
 
 TEST_CASE("stats: flags, no response, RRL and TCP connections") {
   ServerStats stats(1);
-  WorkerCounters& w = stats.worker(0);
+  WorkerCounters& w = stats.thread(0);
   Outcome edns = answered(RRType::A, Rcode::NOERROR);
   edns.edns = true;
   edns.do_bit = true;
@@ -115,9 +115,9 @@ TEST_CASE("stats: the snapshot sums every worker") {
   ServerStats stats(3);
   for (unsigned w = 0; w < 3; ++w) {
     for (unsigned i = 0; i <= w; ++i) {
-      stats.worker(w).record(Transport::Tcp, answered(RRType::MX, Rcode::NOERROR), RrlAction::Pass);
+      stats.thread(w).record(Transport::Tcp, answered(RRType::MX, Rcode::NOERROR), RrlAction::Pass);
     }
-    stats.worker(w).tcp_accepted();
+    stats.thread(w).tcp_accepted();
   }
   const StatsSnapshot s = stats.snapshot();
   CHECK(s.queries(Transport::Tcp) == 6);
@@ -136,12 +136,12 @@ TEST_CASE("stats: per-zone counters use the worker's own slot and sum over slots
   REQUIRE(com->counter_slots() == 2);
 
   ServerStats stats(2);
-  stats.worker(0).record(Transport::Udp, answered(RRType::A, Rcode::NOERROR, com), RrlAction::Pass);
-  stats.worker(1).record(Transport::Udp, answered(RRType::A, Rcode::NXDOMAIN, com), RrlAction::Pass);
-  stats.worker(1).record(Transport::Tcp, answered(RRType::A, Rcode::SERVFAIL, com), RrlAction::Pass);
-  stats.worker(1).record(Transport::Udp, answered(RRType::A, Rcode::NOERROR, com), RrlAction::Drop);
-  stats.worker(0).record(Transport::Udp, answered(RRType::A, Rcode::NOTZONE, org), RrlAction::Pass);
-  stats.worker(0).record(Transport::Udp, answered(RRType::A, Rcode::REFUSED), RrlAction::Pass);
+  stats.thread(0).record(Transport::Udp, answered(RRType::A, Rcode::NOERROR, com), RrlAction::Pass);
+  stats.thread(1).record(Transport::Udp, answered(RRType::A, Rcode::NXDOMAIN, com), RrlAction::Pass);
+  stats.thread(1).record(Transport::Tcp, answered(RRType::A, Rcode::SERVFAIL, com), RrlAction::Pass);
+  stats.thread(1).record(Transport::Udp, answered(RRType::A, Rcode::NOERROR, com), RrlAction::Drop);
+  stats.thread(0).record(Transport::Udp, answered(RRType::A, Rcode::NOTZONE, org), RrlAction::Pass);
+  stats.thread(0).record(Transport::Udp, answered(RRType::A, Rcode::REFUSED), RrlAction::Pass);
 
   CHECK(com->counters(0).get(Counter::Queries) == 1);
   CHECK(com->counters(1).get(Counter::Queries) == 3);
@@ -163,7 +163,7 @@ TEST_CASE("stats: a worker beyond a zone's slots is not counted for the zone") {
   REQUIRE(zones.add_zone(name("example.com.")));
   const auto* com = zones.find_exact(name("example.com."));
   ServerStats stats(2);
-  stats.worker(1).record(Transport::Udp, answered(RRType::A, Rcode::NOERROR, com), RrlAction::Pass);
+  stats.thread(1).record(Transport::Udp, answered(RRType::A, Rcode::NOERROR, com), RrlAction::Pass);
   CHECK(zone_counts(*com)[Counter::Queries] == 0);
   CHECK(stats.snapshot().queries(Transport::Udp) == 1);
 }
@@ -178,10 +178,10 @@ TEST_CASE("stats: counting allocates nothing") {
   outcome.edns = outcome.do_bit = outcome.truncated = outcome.malformed = true;
   const zoned::test::AllocationCounter allocations;
   for (int i = 0; i < 1000; ++i) {
-    stats.worker(0).record(Transport::Udp, outcome, RrlAction::Slip);
-    stats.worker(0).record(Transport::Tcp, outcome, RrlAction::Pass);
-    stats.worker(0).tcp_accepted();
-    stats.worker(0).tcp_refused();
+    stats.thread(0).record(Transport::Udp, outcome, RrlAction::Slip);
+    stats.thread(0).record(Transport::Tcp, outcome, RrlAction::Pass);
+    stats.thread(0).tcp_accepted();
+    stats.thread(0).tcp_refused();
   }
   CHECK(allocations.count() == 0);
   CHECK(stats.snapshot().queries(Transport::Udp) == 1000);
@@ -202,7 +202,7 @@ TEST_CASE("stats: two workers count while the control thread sums") {
   for (unsigned w = 0; w < kWorkers; ++w) {
     workers.emplace_back([&, w] {
       for (std::uint64_t i = 0; i < kQueries; ++i) {
-        stats.worker(w).record(Transport::Udp, answered(RRType::A, Rcode::NOERROR, com),
+        stats.thread(w).record(Transport::Udp, answered(RRType::A, Rcode::NOERROR, com),
                                RrlAction::Pass);
       }
     });

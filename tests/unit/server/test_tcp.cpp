@@ -265,7 +265,7 @@ TEST_CASE("tcp: a warmed-up connection allocates nothing per query") {
   constexpr std::size_t kAsioOperationsPerRound = 3;
   constexpr std::uint16_t kQueries = 16;
   ServedZones served;
-  WorkerContext context(served.zones, served.settings_ptr, served.rrl, served.stats.worker(0));
+  WorkerContext context(served.zones, served.settings_ptr, served.rrl, served.stats.thread(0));
   context.reader = served.domain.register_reader();
   context.reader.offline();  // as in a worker between wake-ups
   const TcpLimits limits;
