@@ -1,5 +1,6 @@
 #include "server/worker.hpp"
 
+#include <pthread.h>
 #include <spdlog/spdlog.h>
 
 #include <exception>
@@ -35,6 +36,7 @@ void Worker::start() {
   for (auto& udp : udp_) udp->worker.start(domain_);
   for (auto& tcp : tcp_) tcp->start();
   thread_ = std::thread([this] { run(); });
+  (void)::pthread_setname_np(thread_.native_handle(), "zoned-tcp");  // for top -H, ps -L
 }
 
 void Worker::run() {

@@ -5,6 +5,9 @@
 #include <doctest/doctest.h>
 
 #include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <string>
 #include <thread>
 
 #include "alloc_counter.hpp"
@@ -78,6 +81,31 @@ TEST_CASE("network: a busy address is an error naming it, and nothing stays open
   }
   squatter = UniqueFd();
   CHECK(network.start().ok());
+}
+
+// How many of this process's threads are named `name` (/proc/self/task/*/comm).
+std::size_t threads_named(const std::string& name) {
+  std::size_t count = 0;
+  for (const auto& task : std::filesystem::directory_iterator("/proc/self/task")) {
+    std::ifstream comm(task.path() / "comm");
+    std::string line;
+    if (std::getline(comm, line) && line == name) ++count;
+  }
+  return count;
+}
+
+TEST_CASE("network: a thread per UDP socket and one for TCP per worker, named for top -H") {
+  ServedZones served;
+  NetworkSettings settings = network_settings("127.0.0.1", 20404, 3);
+  settings.listen.push_back({"::1", 20404});
+  Network network(settings, served.zones, served.domain, served.settings_ptr, served.rrl,
+                  served.stats);
+  REQUIRE(network.start().ok());
+  CHECK(threads_named("zoned-udp") == 6);
+  CHECK(threads_named("zoned-tcp") == 3);
+  network.stop();
+  CHECK(threads_named("zoned-udp") == 0);
+  CHECK(threads_named("zoned-tcp") == 0);
 }
 
 TEST_CASE("network: describe_sockets names each address and how many workers serve it") {
