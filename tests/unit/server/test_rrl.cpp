@@ -3,7 +3,6 @@
 // by threads, and the engine's classification of responses (Outcome::kind,
 // rrl_name) that the buckets are keyed on.
 #include <doctest/doctest.h>
-#include <spdlog/sinks/ostream_sink.h>
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
@@ -16,6 +15,7 @@
 #include <vector>
 
 #include "alloc_counter.hpp"
+#include "log_capture.hpp"
 #include "query_test_util.hpp"
 #include "server/rrl.hpp"
 #include "server/rrl_buckets.hpp"
@@ -102,27 +102,6 @@ struct Limiter {
 };
 
 const std::vector<std::uint8_t> kFlooder = address("192.0.2.1");
-
-class LogCapture {
- public:
-  LogCapture() : previous_(spdlog::default_logger()) {
-    auto sink = std::make_shared<spdlog::sinks::ostream_sink_mt>(stream_);
-    sink->set_pattern("%v");
-    spdlog::set_default_logger(std::make_shared<spdlog::logger>("test", sink));
-  }
-  ~LogCapture() { spdlog::set_default_logger(previous_); }
-  LogCapture(const LogCapture&) = delete;
-  LogCapture& operator=(const LogCapture&) = delete;
-  [[nodiscard]] std::string take() {
-    std::string text = stream_.str();
-    stream_.str("");
-    return text;
-  }
-
- private:
-  std::shared_ptr<spdlog::logger> previous_;
-  std::ostringstream stream_;
-};
 
 }  // namespace
 

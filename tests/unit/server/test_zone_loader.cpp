@@ -3,7 +3,6 @@
 // change detection, the logged diff, a broken source keeping the old version,
 // zones added and removed with the config, SQLite serial polling.
 #include <doctest/doctest.h>
-#include <spdlog/sinks/ostream_sink.h>
 #include <spdlog/spdlog.h>
 #include <sqlite3.h>
 #include <unistd.h>
@@ -15,6 +14,7 @@
 #include <sstream>
 #include <string>
 
+#include "log_capture.hpp"
 #include "server/zone_loader.hpp"
 #include "server/zone_manager.hpp"
 #include "zone/qsbr.hpp"
@@ -24,6 +24,7 @@
 
 using namespace zoned;
 using namespace zoned::server;
+using zoned::server::test::LogCapture;
 namespace fs = std::filesystem;
 
 namespace {
@@ -98,23 +99,6 @@ void run_sql(const fs::path& db, const std::string& statement) {
   sqlite3_close(handle);
   REQUIRE(rc == SQLITE_OK);
 }
-
-// Captures what the daemon logs through spdlog's default logger.
-class LogCapture {
- public:
-  LogCapture() : previous_(spdlog::default_logger()) {
-    auto sink = std::make_shared<spdlog::sinks::ostream_sink_mt>(stream_);
-    spdlog::set_default_logger(std::make_shared<spdlog::logger>("test", sink));
-  }
-  ~LogCapture() { spdlog::set_default_logger(previous_); }
-  LogCapture(const LogCapture&) = delete;
-  LogCapture& operator=(const LogCapture&) = delete;
-  [[nodiscard]] std::string text() const { return stream_.str(); }
-
- private:
-  std::shared_ptr<spdlog::logger> previous_;
-  std::ostringstream stream_;
-};
 
 // A ZoneSet and its domain; reclaim() frees retired versions (no readers here).
 struct Served {
