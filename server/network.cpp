@@ -68,7 +68,8 @@ Result<bool> Network::Impl::open_sockets() {
       if (!udp) return Error{udp.error()};
       auto tcp = open_listen_socket(address, SocketKind::Tcp);
       if (!tcp) return Error{tcp.error()};
-      workers[i]->add_udp(std::move(*udp), is_wildcard(*where), stats.thread(i * per_worker + 1 + a));
+      workers[i]->add_udp(std::move(*udp), describe(address), is_wildcard(*where),
+                          stats.thread(i * per_worker + 1 + a));
       try {  // registering with the reactor (epoll) can fail
         workers[i]->add_tcp(std::move(*tcp));
       } catch (const boost::system::system_error& e) {

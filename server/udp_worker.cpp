@@ -1,6 +1,7 @@
 #include "server/udp_worker.hpp"
 
 #include <pthread.h>
+#include <spdlog/spdlog.h>
 
 #include <cerrno>
 #include <chrono>
@@ -16,11 +17,15 @@ namespace {
 // After an unexpected receive error, wait this long before the next try, so
 // that a lasting error cannot spin the thread.
 constexpr auto kErrorBackoff = std::chrono::milliseconds(10);
+// A lasting error is logged once a minute, not at every try.
+constexpr auto kErrorReportInterval = std::chrono::seconds(60);
 
 }  // namespace
 
-UdpWorker::UdpWorker(UniqueFd fd, bool destination_control, WorkerContext& context)
+UdpWorker::UdpWorker(UniqueFd fd, std::string name, bool destination_control,
+                     WorkerContext& context)
     : fd_(std::move(fd)),
+      name_(std::move(name)),
       destination_control_(destination_control),
       context_(context),
       slots_(new std::uint8_t[kBatchSize * kSlotSize]) {
@@ -66,12 +71,21 @@ void UdpWorker::serve() noexcept {
     const std::size_t got = receive(MSG_WAITFORONE);  // waits for the first datagram
     if (stopping_.load(std::memory_order_acquire)) break;
     if (got == 0) {
+      report_receive_error(errno);
       std::this_thread::sleep_for(kErrorBackoff);
       continue;
     }
     OnlineSection online(context_.reader);
     answer(got);
   }
+}
+
+void UdpWorker::report_receive_error(int error) noexcept {
+  const auto now = std::chrono::steady_clock::now();
+  if (now < next_error_report_) return;
+  next_error_report_ = now + kErrorReportInterval;
+  spdlog::warn("udp {}: receiving failed: {}; retrying every {} ms", name_, std::strerror(error),
+               kErrorBackoff.count());
 }
 
 void UdpWorker::prepare_receive() noexcept {

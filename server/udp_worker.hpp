@@ -16,9 +16,11 @@
 
 #include <array>
 #include <atomic>
+#include <chrono>
 #include <cstddef>
 #include <cstdint>
 #include <memory>
+#include <string>
 #include <thread>
 
 #include "server/socket_util.hpp"
@@ -38,7 +40,8 @@ class UdpWorker {
   // `destination_control`: the socket reports each datagram's destination
   // (wildcard address), which the reply must then name as its source.
   // `context` is this socket's alone (its thread's engine and counters).
-  UdpWorker(UniqueFd fd, bool destination_control, WorkerContext& context);
+  // `name` ("127.0.0.1@53") is for logs.
+  UdpWorker(UniqueFd fd, std::string name, bool destination_control, WorkerContext& context);
   UdpWorker(const UdpWorker&) = delete;
   UdpWorker& operator=(const UdpWorker&) = delete;
   ~UdpWorker();  // stop()
@@ -73,6 +76,8 @@ class UdpWorker {
   [[nodiscard]] std::size_t receive(int flags) noexcept;
   // Answers the `count` datagrams received and sends the answers. Online.
   void answer(std::size_t count) noexcept;
+  // Logs a failed blocking receive, at most once per kErrorReportInterval.
+  void report_receive_error(int error) noexcept;
   // Re-points the receive headers at their buffers (the kernel overwrites
   // the lengths); only the `dirty_slots_` the last batch used.
   void prepare_receive() noexcept;
@@ -82,6 +87,8 @@ class UdpWorker {
   void send_replies(std::size_t count) noexcept;
 
   UniqueFd fd_;
+  std::string name_;
+  std::chrono::steady_clock::time_point next_error_report_{};
   bool destination_control_;
   WorkerContext& context_;
 

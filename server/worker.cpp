@@ -23,9 +23,10 @@ Worker::Worker(const zone::ZoneSet& zones, zone::ReclaimDomain& domain,
 
 Worker::~Worker() { stop(); }
 
-void Worker::add_udp(UniqueFd fd, bool destination_control, WorkerCounters& counters) {
+void Worker::add_udp(UniqueFd fd, std::string name, bool destination_control,
+                     WorkerCounters& counters) {
   udp_.push_back(std::make_unique<UdpSocket>(zones_, engine_settings_, rrl_, counters,
-                                             std::move(fd), destination_control));
+                                             std::move(fd), std::move(name), destination_control));
 }
 
 void Worker::add_tcp(UniqueFd fd) {

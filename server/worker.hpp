@@ -9,6 +9,7 @@
 #include <boost/asio/io_context.hpp>
 #include <memory>
 #include <optional>
+#include <string>
 #include <thread>
 #include <utility>
 #include <vector>
@@ -32,8 +33,8 @@ class Worker {
   Worker(const Worker&) = delete;
   Worker& operator=(const Worker&) = delete;
 
-  // `counters`: the socket's thread's.
-  void add_udp(UniqueFd fd, bool destination_control, WorkerCounters& counters);
+  // `counters`: the socket's thread's; `name` ("127.0.0.1@53") for logs.
+  void add_udp(UniqueFd fd, std::string name, bool destination_control, WorkerCounters& counters);
   void add_tcp(UniqueFd fd);
 
   // Starts the threads (throws std::system_error if one cannot start).
@@ -46,9 +47,10 @@ class Worker {
   // A UDP socket with what its thread answers with.
   struct UdpSocket {
     UdpSocket(const zone::ZoneSet& zones, const std::atomic<const EngineSettings*>& settings,
-              RateLimiter& rrl, WorkerCounters& counters, UniqueFd fd, bool destination_control)
+              RateLimiter& rrl, WorkerCounters& counters, UniqueFd fd, std::string name,
+              bool destination_control)
         : context(zones, settings, rrl, counters),
-          worker(std::move(fd), destination_control, context) {}
+          worker(std::move(fd), std::move(name), destination_control, context) {}
     WorkerContext context;
     UdpWorker worker;
   };

@@ -1,9 +1,10 @@
 // Network start-up and shutdown, and UDP: answers over IPv4 and IPv6, several
 // workers on one SO_REUSEPORT address, bind errors, and an allocation-free
-// drain from recvmmsg to sendmmsg, a UDP thread's start and stop. Loopback,
-// ports 20400-20409.
+// drain from recvmmsg to sendmmsg, a UDP thread's start, stop and receive
+// errors. Loopback, ports 20400-20409.
 #include <doctest/doctest.h>
 
+#include <array>
 #include <chrono>
 #include <filesystem>
 #include <fstream>
@@ -11,6 +12,7 @@
 #include <thread>
 
 #include "alloc_counter.hpp"
+#include "log_capture.hpp"
 #include "network_test_util.hpp"
 #include "server/udp_worker.hpp"
 #include "server/worker_context.hpp"
@@ -145,7 +147,7 @@ TEST_CASE("udp worker: its thread answers until stop(), which returns at once wh
   WorkerContext context(served.zones, served.settings_ptr, served.rrl, served.stats.thread(5));
   auto fd = open_listen_socket({"127.0.0.1", 20409}, SocketKind::Udp);
   REQUIRE(fd.ok());
-  UdpWorker worker(std::move(*fd), false, context);
+  UdpWorker worker(std::move(*fd), "127.0.0.1@20409", false, context);
   worker.start(served.domain);
   const SocketAddress server = socket_address("127.0.0.1", 20409);
   UniqueFd client = udp_client();
@@ -171,13 +173,30 @@ TEST_CASE("udp worker: its thread answers until stop(), which returns at once wh
   CHECK_FALSE(udp_receive(client.get(), std::chrono::milliseconds(200)).has_value());
 }
 
+TEST_CASE("udp worker: a receive that keeps failing is logged once, and stop() still works") {
+  // recvmmsg on a pipe fails (ENOTSOCK) at every try.
+  std::array<int, 2> pipe_ends{};
+  REQUIRE(::pipe(pipe_ends.data()) == 0);
+  const UniqueFd write_end(pipe_ends[1]);
+  ServedZones served;
+  WorkerContext context(served.zones, served.settings_ptr, served.rrl, served.stats.thread(0));
+  LogCapture log;
+  UdpWorker worker(UniqueFd(pipe_ends[0]), "pipe@0", false, context);
+  worker.start(served.domain);
+  std::this_thread::sleep_for(std::chrono::milliseconds(100));  // about ten tries
+  const auto before = std::chrono::steady_clock::now();
+  worker.stop();
+  CHECK(std::chrono::steady_clock::now() - before < std::chrono::milliseconds(500));
+  CHECK(log.text() == "udp pipe@0: receiving failed: Socket operation on non-socket; retrying every 10 ms\n");
+}
+
 TEST_CASE("udp worker: a drained burst of queries allocates nothing") {
   ServedZones served;
   WorkerContext context(served.zones, served.settings_ptr, served.rrl, served.stats.thread(0));
   context.reader = served.domain.register_reader();  // online, on this thread
   auto fd = open_listen_socket({"127.0.0.1", 20406}, SocketKind::Udp);
   REQUIRE(fd.ok());
-  UdpWorker worker(std::move(*fd), false, context);
+  UdpWorker worker(std::move(*fd), "127.0.0.1@20406", false, context);
   const SocketAddress server = socket_address("127.0.0.1", 20406);
   UniqueFd client = udp_client();
 
@@ -241,7 +260,7 @@ TEST_CASE("udp worker: replies name the query's destination as their source (IP_
   REQUIRE(fd.ok());
   const int enable = 1;
   REQUIRE(::setsockopt(fd->get(), IPPROTO_IP, IP_PKTINFO, &enable, sizeof enable) == 0);
-  UdpWorker worker(std::move(*fd), true, context);
+  UdpWorker worker(std::move(*fd), "127.0.0.1@20408", true, context);
   const SocketAddress server = socket_address("127.0.0.1", 20408);
   UniqueFd client = udp_client();
   for (std::uint16_t id = 0; id < 3; ++id) {
