@@ -12,6 +12,7 @@
 #include "dns/encoding.hpp"
 #include "zone/master_file.hpp"
 #include "zone/record_list.hpp"
+#include "zone/signature_expiry.hpp"
 #include "zone/zone_check.hpp"
 #include "zone/zone_dump.hpp"
 
@@ -92,8 +93,9 @@ const CommandSpec kSpec{"check-zone", "usage: zonectl check-zone [--dump] [--jso
 }
 
 void write_json_dnssec(JsonWriter& w, const DnssecReport& report) {
-  w.key("expired_signatures").value(std::uint64_t{report.expired});
-  w.key("expiring_signatures").value(std::uint64_t{report.expiring_soon});
+  const auto& signatures = report.signatures;
+  w.key("expired_signatures").value(std::uint64_t{signatures.expired});
+  w.key("expiring_signatures").value(std::uint64_t{signatures.expiring_soon});
   if (report.nsec3) {
     w.key("nsec3").begin_object();
     w.key("iterations").value(std::uint64_t{report.nsec3->iterations});
@@ -101,11 +103,11 @@ void write_json_dnssec(JsonWriter& w, const DnssecReport& report) {
     w.key("opt_out").value(report.nsec3->opt_out);
     w.end_object();
   }
-  if (report.earliest) {
+  if (signatures.earliest) {
     w.key("earliest_expiration").begin_object();
-    w.key("time").value(utc_text(report.earliest->expiration));
-    w.key("owner").value(report.earliest->owner.to_text());
-    w.key("type").value(dns::type_to_text(report.earliest->covered));
+    w.key("time").value(zone::utc_text(signatures.earliest->expiration));
+    w.key("owner").value(signatures.earliest->owner.to_text());
+    w.key("type").value(dns::type_to_text(signatures.earliest->covered));
     w.end_object();
   }
 }
@@ -117,10 +119,9 @@ void print_dnssec(const DnssecReport& report) {
                 unsigned{report.nsec3->iterations}, salt.empty() ? "-" : salt.c_str(),
                 report.nsec3->opt_out ? "yes" : "no");
   }
-  if (report.earliest)
-    std::printf("  expires: %s (first RRSIG: %s %s)\n", utc_text(report.earliest->expiration).c_str(),
-                report.earliest->owner.to_text().c_str(),
-                dns::type_to_text(report.earliest->covered).c_str());
+  if (const auto& earliest = report.signatures.earliest)
+    std::printf("  expires: %s (first RRSIG: %s %s)\n", zone::utc_text(earliest->expiration).c_str(),
+                earliest->owner.to_text().c_str(), dns::type_to_text(earliest->covered).c_str());
 }
 
 }  // namespace
@@ -143,7 +144,7 @@ int run_check_zone(std::span<const std::string_view> args) {
   DnssecReport dnssec;
   if (outcome.ok()) {
     zone::check_zone(records, *origin, outcome.files, outcome.diagnostics);
-    dnssec = inspect_dnssec(records, *origin, std::time(nullptr));
+    dnssec = inspect_dnssec(records, *origin, outcome.files, std::time(nullptr));
     add_dnssec_warnings(dnssec, outcome.files, outcome.diagnostics);
   }
   const bool valid = outcome.ok();

@@ -14,12 +14,9 @@
 #include "dns/rrtype.hpp"
 #include "zone/master_file.hpp"
 #include "zone/record_list.hpp"
+#include "zone/signature_expiry.hpp"
 
 namespace zoned::ctl {
-
-// Warn about signatures that expire within this many days of now.
-inline constexpr std::int64_t kExpiryWarningDays = 7;
-inline constexpr std::int64_t kExpiryWarningSeconds = kExpiryWarningDays * 24 * 60 * 60;
 
 struct Nsec3Summary {
   std::uint16_t iterations = 0;
@@ -28,33 +25,22 @@ struct Nsec3Summary {
   zone::SourcePos pos;   // of the record the parameters come from
 };
 
-struct SignatureExpiry {
-  dns::Name owner;
-  dns::RRType covered{};
-  std::int64_t expiration = 0;  // seconds since the epoch, resolved relative to now
-  zone::SourcePos pos;
-};
-
 struct DnssecReport {
-  std::optional<Nsec3Summary> nsec3;         // the apex NSEC3PARAM, else the first NSEC3
-  std::optional<SignatureExpiry> earliest;   // the RRSIG that expires first
-  std::optional<SignatureExpiry> next_valid;  // the first to expire of those not yet expired
-  std::size_t expired = 0;                   // RRSIGs whose expiration has passed
-  std::size_t expiring_soon = 0;             // not expired, but within kExpiryWarningSeconds
+  std::optional<Nsec3Summary> nsec3;  // the apex NSEC3PARAM, else the first NSEC3
+  // Expired and soon-expiring RRSIGs, the earliest expiration, their
+  // warnings: the same code (and text) as zoned's zone loads.
+  zone::SignatureExpiryReport signatures;
 };
 
 // Inspects a sorted RecordList of zone `origin` at time `now` (seconds since
 // the epoch; RRSIG times are 32-bit and compared to it with serial-number
-// arithmetic, RFC 4034 §3.1.5).
+// arithmetic, RFC 4034 §3.1.5). `files` names the SourcePos file indexes.
 [[nodiscard]] DnssecReport inspect_dnssec(const zone::RecordList& records, const dns::Name& origin,
-                                          std::int64_t now);
+                                          std::span<const std::string> files, std::int64_t now);
 
 // Appends the report's warnings (expired or soon-expiring signatures, NSEC3
 // iterations above 0) to `out`, placed at the record concerned.
 void add_dnssec_warnings(const DnssecReport& report,
                          std::span<const std::string> files, std::vector<zone::Diagnostic>& out);
-
-// "2026-11-30T04:00:00Z".
-[[nodiscard]] std::string utc_text(std::int64_t seconds_since_epoch);
 
 }  // namespace zoned::ctl
