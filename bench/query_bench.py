@@ -607,7 +607,7 @@ def paired_ratios(results, mix, name, reference):
 
 
 def target_lines(table, results):
-    """The issue's targets for zoned, each with the figures it compares."""
+    """The query-speed targets for zoned (bench/README.md), each with the figures it compares."""
     out = []
 
     def check(label, ok, detail):

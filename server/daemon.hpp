@@ -1,8 +1,9 @@
 #pragma once
 // The running daemon: owns the zone set, the published engine settings and
 // the Network, and runs the control thread (the calling thread) until
-// SIGTERM or SIGINT. DESIGN.md "Threads": the control io_context handles
-// signals and timers; workers only answer queries.
+// SIGTERM or SIGINT. The control io_context handles signals, timers, the
+// control channel and metrics; workers only answer queries
+// (docs/ARCHITECTURE.md, "Threads").
 //
 //   SIGHUP   reload the config (a config with errors is rejected and the
 //            running one kept), reopen the log, reload changed zones, add and

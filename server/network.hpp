@@ -1,8 +1,8 @@
 #pragma once
-// Network: the workers and their sockets (DESIGN.md "Threads"). Each worker
-// owns one SO_REUSEPORT UDP socket per listen address, each with a thread
-// that waits in recvmmsg and answers in batches (sendmmsg), and one thread
-// serving its share of TCP connections through an io_context (RFC 7766:
+// Network: the workers and their sockets (docs/ARCHITECTURE.md, "Threads").
+// Each worker owns one SO_REUSEPORT UDP socket per listen address, each with
+// a thread that waits in recvmmsg and answers in batches (sendmmsg), and one
+// thread serving its share of TCP connections through an io_context (RFC 7766:
 // pipelining, framing, idle/IO timeouts, connection limits). Each of these
 // answering threads has its own QueryEngine, counters and ReaderHandle on
 // the zone set's ReclaimDomain, online only while it answers.

@@ -1,6 +1,7 @@
 #pragma once
-// What one worker's sockets share: its QueryEngine, its response buffer and
-// its ReaderHandle. Used by the worker's thread only, so nothing here locks.
+// What one answering thread owns (a worker's TCP thread, or one of its UDP
+// sockets' threads): its QueryEngine, its response buffer, its counters and
+// its ReaderHandle. Used by that thread only, so nothing here locks.
 #include <atomic>
 #include <cstdint>
 #include <memory>
@@ -29,14 +30,15 @@ struct WorkerContext {
   QueryEngine engine;
   std::unique_ptr<std::uint8_t[]> response;  // kMaxResponseSize, not zeroed
   RateLimiter& rrl;          // shared by all workers (UDP only)
-  WorkerCounters& counters;  // this worker's
+  WorkerCounters& counters;  // this thread's
   // Registered by the worker thread itself when it starts.
   zone::ReclaimDomain::ReaderHandle reader;
 };
 
-// Holds the worker online while a handler reads zone data: a worker is
-// offline whenever it waits in the reactor, so an idle worker never holds
-// reclamation back (zone/qsbr.hpp). One online() per wake-up, not per query.
+// Holds the thread online while it reads zone data: an answering thread is
+// offline whenever it waits (in recvmmsg or in the reactor), so an idle one
+// never holds reclamation back (zone/qsbr.hpp). One online() per wake-up,
+// not per query.
 class OnlineSection {
  public:
   explicit OnlineSection(zone::ReclaimDomain::ReaderHandle& reader) noexcept : reader_(reader) {

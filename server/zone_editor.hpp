@@ -1,6 +1,6 @@
 #pragma once
 // ZoneEditor: zonectl transactions (zone-begin, zone-set, zone-unset,
-// zone-diff, zone-commit, zone-abort; DESIGN.md "Control"). A transaction is
+// zone-diff, zone-commit, zone-abort; docs/zone-editing.md). A transaction is
 // the pending change to one zone, kept in memory as records to remove from and
 // add to the served version: a daemon that stops before the commit restarts
 // with the zone as it was. At most one transaction per zone; the transaction

@@ -30,8 +30,9 @@ struct FileStamp {
 };
 
 // The state of a zone's source at load time: file stamps for master files,
-// the SOA serial in the database for SQLite zones (others write the database
-// and bump the serial, issue [2/6]).
+// the SOA serial in the database for SQLite zones (other programs may write
+// the database; a reload or a poll sees their change once they bump the
+// serial).
 struct SourceStamp {
   std::vector<FileStamp> files;
   std::optional<std::uint32_t> sqlite_serial;

@@ -4,11 +4,12 @@
 // source, reloads the ones whose source changed, and publishes new versions
 // (logging the diff: "+N -M records, serial A -> B"). A zone whose load fails
 // keeps serving its previous version; a zone that never loaded is listed in
-// the ZoneSet with no version (the query engine answers SERVFAIL for it,
-// DESIGN.md "Answering").
+// the ZoneSet with no version (the query engine answers SERVFAIL for it, so
+// it does not look like a zone we do not serve; docs/ARCHITECTURE.md, "Rules
+// the code keeps").
 //
 // Not thread-safe: one control thread drives it. Loads run on short-lived
-// worker threads (DESIGN.md "Background pool") so that many zones load in
+// loader threads (docs/ARCHITECTURE.md, "Threads") so that many zones load in
 // parallel; publishing stays on the calling thread.
 #include <chrono>
 #include <cstddef>

@@ -1,7 +1,9 @@
 #pragma once
-// Diff: one published change to a zone (DESIGN.md "Data flow" 2): the RRs
-// removed, the RRs added, and the SOA before and after. The same value feeds
-// the signer, the IXFR journal, NOTIFY and the SQLite store.
+// Diff: one published change to a zone (docs/ARCHITECTURE.md, "Data flow"):
+// the RRs removed, the RRs added, and the SOA before and after. Today a
+// zonectl commit applies one and writes it to the SQLite store, and a reload
+// computes one for its log line; the signer, the IXFR journal and NOTIFY are
+// to take the same value when they exist.
 //
 // compute_diff() compares two versions (pages shared by both are skipped
 // whole); apply_diff() checks a diff against a version and builds the next

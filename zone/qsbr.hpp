@@ -3,8 +3,8 @@
 // unpublished, and frees it once every online reader has passed a quiescent
 // point (a moment where it holds no pointer into published data) since then.
 // Readers never lock and never write shared data on the query path: a
-// quiescent point is one store to the reader's own cache line (DESIGN.md
-// "Data flow" 3, STYLE.md "Reclaiming old versions").
+// quiescent point is one store to the reader's own cache line
+// (docs/ARCHITECTURE.md, "Data flow").
 //
 // Protocol. A global epoch counts retirements. retire() bumps it to E and tags
 // the object with E. A reader's quiescent() copies the global epoch into its

@@ -98,7 +98,7 @@ class BasicZoneSet {
   // reachable, i.e. for readers until their next quiescent point.
   class Zone {
    public:
-    // `counter_slots`: one ZoneCounterSlot per worker thread.
+    // `counter_slots`: one ZoneCounterSlot per answering thread.
     Zone(const dns::Name& apex, ReclaimDomain& domain, unsigned counter_slots = 1)
         : apex_(apex.lowercased()),
           domain_(&domain),
@@ -138,7 +138,8 @@ class BasicZoneSet {
   };
 
   // Every zone added gets `counter_slots` ZoneCounterSlots: the daemon passes
-  // its worker count.
+  // its number of answering threads (each worker's UDP threads and its TCP
+  // thread).
   explicit BasicZoneSet(ReclaimDomain& domain, unsigned counter_slots = 1)
       : domain_(domain), counter_slots_(counter_slots), table_(new Table) {}
   BasicZoneSet(const BasicZoneSet&) = delete;

@@ -53,7 +53,8 @@ struct RRset {
   }
 };
 
-// Node flags, precomputed when the version is built (STYLE.md "zone::Node").
+// Node flags, precomputed when the version is built, so that answering tests
+// a bit instead of searching the zone.
 namespace node_flag {
 inline constexpr std::uint16_t kApex = 1u << 0;
 inline constexpr std::uint16_t kDelegation = 1u << 1;  // NS below the apex: a zone cut

@@ -73,7 +73,7 @@ class Server:
         return int(next(line.split()[1] for line in status.splitlines() if line.startswith("VmRSS:")))
 
     def alive(self) -> bool:
-        """A follow-up SOA query is answered (RELIABILITY.md "alive"); a few
+        """A follow-up SOA query is answered (docs/robustness.md, "alive"); a few
         tries, since a test may just have flooded the socket's receive buffer."""
         for _ in range(ALIVE_TRIES):
             try:

@@ -254,13 +254,13 @@ def test_answer(server, case_id, transport):
     assert section(reply.additional) == records(*case.additional), context
 
 
-CHAIN_BOUND = 16  # RELIABILITY.md 27: some bound; zoned's is 8, knotd's 5
+CHAIN_BOUND = 16  # docs/robustness.md case 27: some bound; zoned's is 8, knotd's 5
 
 
 @pytest.mark.parametrize("transport", ["udp", "tcp"])
 def test_long_cname_chain_is_bounded(server, transport):
-    """RELIABILITY.md 27: a chain of 50 CNAMEs is followed only up to the
-    server's bound: a prefix of the chain, starting at the query name."""
+    """docs/robustness.md case 27: a chain of 50 CNAMEs is followed only up to
+    the server's bound: a prefix of the chain, starting at the query name."""
     reply = ask(server, "long1.lookup.test.", "A", tcp=transport == "tcp")
     assert reply.rcode() == NOERROR and reply.flags & dns.flags.AA, describe(reply)
     followed = len(reply.answer)
@@ -270,7 +270,8 @@ def test_long_cname_chain_is_bounded(server, transport):
 
 
 def test_question_echoed_byte_for_byte(server):
-    """RELIABILITY.md 14: a mixed-case QNAME comes back exactly as sent (0x20 resolvers)."""
+    """docs/robustness.md case 14: a mixed-case QNAME comes back exactly as
+    sent (0x20 resolvers)."""
     reply = ask(server, "wWw.LoOkUp.TeSt.", "A")
     assert reply.question[0].name.to_text() == "wWw.LoOkUp.TeSt.", describe(reply)
     assert reply.flags & dns.flags.AA

@@ -11,7 +11,7 @@ not fit, RFC 9471), with real clients (dig, kdig) too. TCP (RFC 7766):
 pipelined queries on one connection.
 Opcodes and classes: unknown opcode NOTIMP, CH TXT version.bind / id.server
 answered only when configured, qtype ANY minimal (RFC 8482).
-Bad packets (RELIABILITY.md 1-14): each gets FORMERR or silence as listed,
+Bad packets (docs/robustness.md cases 1-14): each gets FORMERR or silence as listed,
 and the server is alive afterwards (a follow-up SOA query is answered).
 """
 import socket
@@ -44,7 +44,7 @@ MANY_NAMES = 3000  # distinct owner names in one 64 KB message
 
 
 def beyond_knotd(reason: str):
-    """A rule zoned keeps (RELIABILITY.md) that knotd 3.2 does not: skipped when
+    """A rule zoned keeps (docs/robustness.md) that knotd 3.2 does not: skipped when
     knotd is the subject. `reason` says why the rule is right."""
     return pytest.mark.skipif(SUBJECT == "knotd", reason=f"knotd 3.2 differs: {reason}")
 
@@ -160,7 +160,7 @@ def test_badvers_for_version_1(server):
 
 
 def test_fifty_duplicate_options_answered(server):
-    """RELIABILITY.md 9: repeated unknown options are ignored (RFC 6891 6.1.2)."""
+    """docs/robustness.md case 9: repeated unknown options are ignored (RFC 6891 6.1.2)."""
     options = [dns.edns.GenericOption(65001, b"x" * 4) for _ in range(50)]
     reply = ask(server, "www.lookup.test.", "A", options=options)
     assert reply.rcode() == dns.rcode.NOERROR, describe(reply)
@@ -171,7 +171,7 @@ RSS_GROWTH_LIMIT_KIB = 1024  # what 3000 more queries may add to the server RSS 
 
 
 def test_duplicate_options_keep_memory_flat(server):
-    """RELIABILITY.md 9: thousands of queries with 50 options each leave RSS flat."""
+    """docs/robustness.md case 9: thousands of queries with 50 options each leave RSS flat."""
     options = [dns.edns.GenericOption(65001, b"x" * 4) for _ in range(50)]
     wire = query("www.lookup.test.", "A", options=options).to_wire()
     with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as sock:
@@ -394,7 +394,7 @@ def test_update_without_support(server):
 
 
 def test_z_bit_cleared(server):
-    """RFC 1035 4.1.1: Z is zero in all responses (RELIABILITY.md 13)."""
+    """RFC 1035 4.1.1: Z is zero in all responses (docs/robustness.md case 13)."""
     wire = message_wire(question_wire(), flags=0x0040)
     reply = udp_exchange(server, wire)
     assert reply is not None and rcode_of(reply) == dns.rcode.NOERROR
@@ -402,7 +402,7 @@ def test_z_bit_cleared(server):
 
 
 def test_response_dropped(server):
-    """RELIABILITY.md 2: QR=1 is never answered (no reflection loops)."""
+    """docs/robustness.md case 2: QR=1 is never answered (no reflection loops)."""
     assert udp_exchange(server, message_wire(question_wire(), flags=0x8000), SILENCE) is None
     assert server.alive()
 
@@ -410,7 +410,7 @@ def test_response_dropped(server):
 @pytest.mark.parametrize("qdcount", [0, pytest.param(2, marks=beyond_knotd(
     "it drops QDCOUNT 2; RFC 9619 (2024, after knotd 3.2) makes it FORMERR"))])
 def test_question_count_not_one_formerr(server, qdcount):
-    """RELIABILITY.md 3 (RFC 9619 4: QDCOUNT > 1 is FORMERR)."""
+    """docs/robustness.md case 3 (RFC 9619 4: QDCOUNT > 1 is FORMERR)."""
     question = question_wire() * qdcount
     assert_formerr(server, message_wire(question, qdcount=qdcount))
 
@@ -439,7 +439,7 @@ def test_any_at_nonexistent_name_nxdomain(server):
                           dns.rcode.NOERROR}),
 ])
 def test_special_qtypes_over_udp(server, qtype, allowed):
-    """RELIABILITY.md 11: every special qtype gets an answer, never a crash.
+    """docs/robustness.md case 11: every special qtype gets an answer, never a crash.
     AXFR is TCP only (RFC 5936 4.2); IXFR over UDP may carry the SOA (RFC 1995 2);
     a transfer not allowed to this client may be NOTAUTH (RFC 5936 2.2.1)."""
     reply = udp_exchange(server, message_wire(question_wire("lookup.test.", qtype)))
@@ -467,14 +467,14 @@ def test_other_classes_refused(server, qclass):
 
 
 def test_zero_byte_in_label_nxdomain(server):
-    """RELIABILITY.md 12: `www\\000` is not `www`."""
+    """docs/robustness.md case 12: `www\\000` is not `www`."""
     reply = ask(server, "www\\000.lookup.test.", "A")
     assert reply.rcode() == dns.rcode.NXDOMAIN, describe(reply)
     reply = ask(server, "host.ent\\000.lookup.test.", "A")
     assert reply.rcode() == dns.rcode.NXDOMAIN, describe(reply)
 
 
-# ---- malformed packets (RELIABILITY.md 1-8) -------------------------------------------
+# ---- malformed packets (docs/robustness.md cases 1-8) ---------------------------------
 
 @pytest.mark.parametrize("size", range(0, 17))
 def test_short_zero_datagrams(server, size):
@@ -487,7 +487,7 @@ def test_short_zero_datagrams(server, size):
     assert server.alive()
 
 
-@beyond_knotd("it drops a query whose question it cannot read; RELIABILITY.md 3 "
+@beyond_knotd("it drops a query whose question it cannot read; docs/robustness.md case 3 "
               "asks FORMERR (RFC 1035 4.1.1: unable to interpret the query)")
 def test_question_cut_short_formerr(server):
     """3: the question ends inside QNAME, or before QTYPE/QCLASS."""

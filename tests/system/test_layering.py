@@ -1,6 +1,7 @@
-"""Dependencies point one way (DESIGN.md "Layout"): dns <- zone <- {signer, xfr,
-server} <- ctl. The query path (server/query) and the zone store never include
-signer/, xfr/ or ctl/; dns/ includes nothing above it."""
+"""Dependencies point one way (docs/ARCHITECTURE.md, "Modules and
+dependencies"): dns <- zone <- {signer, xfr} <- server <- ctl/zonectl. The
+query path (server/query) and the zone store never include signer/, xfr/ or
+ctl/; dns/ includes nothing above it."""
 import pathlib
 import re
 

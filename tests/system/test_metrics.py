@@ -87,7 +87,7 @@ def tcp(server: ZonedProcess, name: str, qtype: str = "A") -> dns.message.Messag
 
 
 def send_malformed(server: ZonedProcess) -> bytes:
-    """A header with QDCOUNT 0 (FORMERR, RELIABILITY.md 3); returns the reply."""
+    """A header with QDCOUNT 0 (FORMERR, docs/robustness.md case 3); returns the reply."""
     with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
         s.settimeout(TIMEOUT)
         s.sendto(bytes([0x12, 0x34, 0x01, 0x00]) + bytes(8), (LOOPBACK, server.port))
@@ -179,7 +179,7 @@ def test_http_errors_leave_the_daemon_serving(zoned_factory, tmp_path):
         http_get(21403, "/metrics", method="POST")
     assert not_allowed.value.code == 405
 
-    # RELIABILITY.md 38: a 64 KB header gets an error reply or a close.
+    # docs/robustness.md case 38: a 64 KB header gets an error reply or a close.
     with socket.create_connection((LOOPBACK, 21403), timeout=TIMEOUT) as s:
         try:
             s.sendall(b"GET /metrics HTTP/1.1\r\nHost: x\r\nX-Big: " + b"a" * 65536 + b"\r\n\r\n")

@@ -19,7 +19,7 @@ query; reloads that add, change and remove RRL take effect; log-only
 answers everything and logs what it would have limited; a flood of one
 NXDOMAIN gets drops and TC+AA slips while another query from the same /24
 is answered, and large responses slip down to their question without harm
-(RELIABILITY.md 39).
+(docs/robustness.md case 39).
 
 Binaries: ZONED, NAMED (default from PATH). Ports 21300-21399. Sources
 127.0.0.2 (flooder), 127.0.0.3 (its /24), 127.0.1.2 (another /24),
@@ -224,7 +224,7 @@ def test_log_only_answers_everything(zoned_factory, zone_file):
 
 
 def test_nxdomain_flood_and_large_responses(zoned_factory, zone_file):
-    """RELIABILITY.md 39: 200 qps of one NXDOMAIN from 127.0.0.2 gets a mix of
+    """docs/robustness.md case 39: 200 qps of one NXDOMAIN from 127.0.0.2 gets a mix of
     drops and TC+AA slips, another query from its /24 is answered; a flood
     of a 3 KB answer slips down to its question, and zoned carries on."""
     with zoned_with(zoned_factory, BASE_PORT + 6, zone_file, ZONED_RRL, **{"udp-max-payload": 4096}) as server:

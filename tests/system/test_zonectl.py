@@ -1,6 +1,6 @@
 """zonectl against a running zoned: every daemon command, human and --json
 output, and the effect checked through DNS; the offline tsig-keygen; the
-control channel's errors and its robustness (RELIABILITY.md 38).
+control channel's errors and its robustness (docs/robustness.md case 38).
 
 - status, zone-status, zone-read, stats: what they print matches what the
   server answers (serials, records, query counts).

@@ -1,5 +1,6 @@
 // Proves that parsing a query and writing a response allocate nothing (the
-// query path rule in DESIGN.md), counted by tests/unit/alloc_counter.
+// query path rule in docs/ARCHITECTURE.md, "Rules the code keeps"), counted
+// by tests/unit/alloc_counter.
 #include <doctest/doctest.h>
 
 #include <array>

@@ -1,4 +1,4 @@
-// Answers from signed zones (issue [4/6]): what the DO bit adds, where, and
+// Answers from zones signed beforehand: what the DO bit adds, where, and
 // how it truncates. Signatures here are well-formed but not valid: which
 // records go where does not depend on them (tests/system/ validates real
 // signatures and proofs with dnspython and unbound).

@@ -1,4 +1,4 @@
-// QueryEngine on malformed and hostile input (RELIABILITY.md packet cases
+// QueryEngine on malformed and hostile input (docs/robustness.md cases
 // 1-8): drop what cannot be answered, FORMERR the rest, never crash.
 #include <doctest/doctest.h>
 

@@ -1,6 +1,6 @@
-// The query path allocates nothing (DESIGN.md "Threads"): after a warm-up,
-// 10,000 queries of every kind through QueryEngine::answer() make no heap
-// allocation on this thread.
+// The query path allocates nothing (docs/ARCHITECTURE.md, "Rules the code
+// keeps"): after a warm-up, 10,000 queries of every kind through
+// QueryEngine::answer() make no heap allocation on this thread.
 #include <doctest/doctest.h>
 
 #include <algorithm>
