@@ -33,6 +33,20 @@ SipHashKey random_hash_key() {
   return key;
 }
 
+// A fixed key for tests: the 16 bytes are two splitmix64 outputs of `seed`.
+SipHashKey seeded_hash_key(std::uint64_t seed) {
+  SipHashKey key;
+  for (std::size_t half = 0; half < 2; ++half) {
+    seed += 0x9e3779b97f4a7c15;
+    std::uint64_t z = seed;
+    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9;
+    z = (z ^ (z >> 27)) * 0x94d049bb133111eb;
+    z ^= z >> 31;
+    for (std::size_t i = 0; i < 8; ++i) key[half * 8 + i] = static_cast<std::uint8_t>(z >> (8 * i));
+  }
+  return key;
+}
+
 void put16(std::span<std::uint8_t> message, std::size_t pos, std::uint16_t value) noexcept {
   message[pos] = static_cast<std::uint8_t>(value >> 8);
   message[pos + 1] = static_cast<std::uint8_t>(value);
@@ -88,7 +102,8 @@ void RateLimiter::configure(const RrlConfig& config) {
     if (old != nullptr && old->buckets->size() == size) {
       next->buckets = old->buckets;
     } else {
-      next->buckets = std::make_shared<RrlBuckets>(size, random_hash_key());
+      next->buckets =
+          std::make_shared<RrlBuckets>(size, key_seed_ ? seeded_hash_key(*key_seed_) : random_hash_key());
     }
     spdlog::info("rrl: {} responses/s per client prefix (/{}, /{}) and response, window {} s, "
                  "slip {}, {} exempt prefix(es), {} buckets{}",

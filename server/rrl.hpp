@@ -14,6 +14,7 @@
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
+#include <optional>
 #include <span>
 
 #include "server/config.hpp"
@@ -41,9 +42,14 @@ inline constexpr std::chrono::seconds kRrlLogInterval{10};
 
 class RateLimiter {
  public:
-  // Replaced tables are retired through `domain` (the workers' one).
-  explicit RateLimiter(zone::ReclaimDomain& domain) noexcept
-      : domain_(domain), period_start_(std::chrono::steady_clock::now()) {}
+  // Replaced tables are retired through `domain` (the workers' one). Each
+  // new bucket table hashes with a SipHash key drawn at random, so that
+  // nobody outside can aim keys at one bucket set; with `key_seed` (tests
+  // only: the daemon never passes one) the key is derived from the seed
+  // instead, and which keys share a set is the same on every run.
+  explicit RateLimiter(zone::ReclaimDomain& domain,
+                       std::optional<std::uint64_t> key_seed = std::nullopt) noexcept
+      : domain_(domain), key_seed_(key_seed), period_start_(std::chrono::steady_clock::now()) {}
   // After the workers are gone.
   ~RateLimiter();
   RateLimiter(const RateLimiter&) = delete;
@@ -78,6 +84,7 @@ class RateLimiter {
   void count(std::uint64_t hash, bool slipped) noexcept;
 
   zone::ReclaimDomain& domain_;
+  std::optional<std::uint64_t> key_seed_;
   std::atomic<const Table*> table_{nullptr};  // null: RRL off
   std::array<Stripe, kStripes> stripes_;
   // Control thread only: the settings in force, and the log summary's state.

@@ -78,10 +78,17 @@ struct Judged {
   Outcome outcome;
 };
 
+// The SipHash key of every RateLimiter here comes from a fixed seed, so
+// that which keys share a bucket set is the same on every run (the daemon
+// draws a random key).
+constexpr std::uint64_t kKeySeed = 1;
+
 // A RateLimiter with its own domain (no readers: retired tables are freed
 // at once by reclaim()).
 struct Limiter {
-  explicit Limiter(const RrlConfig& config) { rrl.configure(config); }
+  explicit Limiter(const RrlConfig& config, std::uint64_t key_seed = kKeySeed) : rrl(domain, key_seed) {
+    rrl.configure(config);
+  }
 
   RrlAction ask(const std::vector<std::uint8_t>& client, std::uint32_t now, Judged response = Judged(),
                 Transport transport = Transport::Udp) {
@@ -98,7 +105,7 @@ struct Limiter {
   }
 
   zone::ReclaimDomain domain;
-  RateLimiter rrl{domain};
+  RateLimiter rrl;
 };
 
 const std::vector<std::uint8_t> kFlooder = address("192.0.2.1");
@@ -177,7 +184,7 @@ TEST_CASE("rrl: a slipped response is the header and question, TC=1, nothing els
   REQUIRE(read_response(response).authority.size() == 1);
 
   zone::ReclaimDomain domain;
-  RateLimiter rrl(domain);
+  RateLimiter rrl(domain, kKeySeed);
   rrl.configure(rrl_config(1, 1, 15));
   const Request request{.message = query, .transport = Transport::Udp, .client_address = kFlooder, .now = kNow};
   std::size_t size = response.size();
@@ -398,7 +405,7 @@ TEST_CASE("rrl: threads limiting one bucket together pass about `rate` per secon
 TEST_CASE("rrl: reconfiguring while workers check is safe (tables retired through the domain)") {
   LogCapture quiet;
   zone::ReclaimDomain domain;
-  RateLimiter rrl(domain);
+  RateLimiter rrl(domain, kKeySeed);
   rrl.configure(rrl_config(10, 2, 2));
   std::atomic<bool> stop{false};
   const Judged pristine;
