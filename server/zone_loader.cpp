@@ -1,10 +1,13 @@
 #include "server/zone_loader.hpp"
 
+#include <algorithm>
+#include <iterator>
 #include <span>
 #include <system_error>
 #include <utility>
 
 #include "zone/record_list.hpp"
+#include "zone/signature_expiry.hpp"
 #include "zone/sqlite_store.hpp"
 #include "zone/zone_check.hpp"
 
@@ -48,6 +51,20 @@ using Clock = std::chrono::steady_clock;
   return diags;
 }
 
+// Signatures already expired or expiring soon: the zone is served anyway
+// (validators will reject what they cover), and the operator gets the same
+// warnings, placed at the same records, as `zonectl check-zone` gives (README.md,
+// "zonectl check-zone"). One pass over the records' RRSIGs.
+void add_signature_expiry_warnings(const zone::RecordList& records,
+                                   std::span<const std::string> files,
+                                   std::vector<zone::Diagnostic>& diags) {
+  const auto now = std::chrono::duration_cast<std::chrono::seconds>(
+                       std::chrono::system_clock::now().time_since_epoch())
+                       .count();
+  auto expiry = zone::check_signature_expiry(records, files, now);
+  std::move(expiry.warnings.begin(), expiry.warnings.end(), std::back_inserter(diags));
+}
+
 [[nodiscard]] Result<LoadedZone> load_master_file(const ZoneConfig& config) {
   zone::ParseOptions options;
   options.origin = config.domain;
@@ -55,6 +72,7 @@ using Clock = std::chrono::steady_clock;
   auto outcome = zone::parse_master_file(config.file, options, records);
   if (outcome.ok()) zone::check_zone(records, config.domain, outcome.files, outcome.diagnostics);
   if (!outcome.ok()) return errors_of(outcome.diagnostics);
+  add_signature_expiry_warnings(records, outcome.files, outcome.diagnostics);
 
   LoadedZone loaded;
   // Stamped after parsing: an edit made while we read shows up as a change
@@ -79,11 +97,10 @@ using Clock = std::chrono::steady_clock;
   std::vector<zone::Diagnostic> diags;
   auto rows = zone::load_zone(config.sqlite, config.domain, records, diags);
   if (!rows) return Error{config.sqlite.string() + ": " + rows.error()};
-  if (!has_errors(diags)) {
-    const std::vector<std::string> files{config.sqlite.string()};
-    zone::check_zone(records, config.domain, files, diags);
-  }
+  const std::vector<std::string> files{config.sqlite.string()};
+  if (!has_errors(diags)) zone::check_zone(records, config.domain, files, diags);
   if (has_errors(diags)) return errors_of(diags);
+  add_signature_expiry_warnings(records, files, diags);
 
   LoadedZone loaded;
   loaded.stamp.sqlite_serial = *serial;

@@ -1,13 +1,15 @@
 // Zone loading for the daemon: master file and SQLite sources, errors that
 // name the place (file:line:column, zone/owner/type), and ZoneManager reloads:
 // change detection, the logged diff, a broken source keeping the old version,
-// zones added and removed with the config, SQLite serial polling.
+// zones added and removed with the config, SQLite serial polling; expired and
+// soon-expiring signatures as load warnings.
 #include <doctest/doctest.h>
 #include <spdlog/spdlog.h>
 #include <sqlite3.h>
 #include <unistd.h>
 
 #include <atomic>
+#include <ctime>
 #include <filesystem>
 #include <fstream>
 #include <memory>
@@ -182,6 +184,77 @@ TEST_CASE("zone loader: a zone absent from the database is an error naming it") 
   auto loaded = load_zone_source(config);
   REQUIRE_FALSE(loaded.ok());
   CHECK(loaded.error().find("example.org.") != std::string::npos);
+}
+
+namespace {
+
+// An RRSIG over `covered` at `owner` expiring `expires_in` seconds from now
+// (negative: already expired); key and signature do not matter here.
+std::string rrsig_line(const std::string& owner, const std::string& covered, long expires_in) {
+  const long now = static_cast<long>(std::time(nullptr));
+  return owner + " RRSIG " + covered + " 13 2 3600 " + std::to_string(now + expires_in) + " " +
+         std::to_string(now - 30L * 86400) + " 12345 example.com. AAAA\n";
+}
+
+const zone::Diagnostic* warning_starting(const std::vector<zone::Diagnostic>& warnings,
+                                         std::string_view start) {
+  for (const auto& w : warnings)
+    if (w.message.starts_with(start)) return &w;
+  return nullptr;
+}
+
+}  // namespace
+
+TEST_CASE("zone loader: expired and soon-expiring signatures are load warnings, as check-zone has them") {
+  TempDir dir;
+  const fs::path file = dir / "example.com.zone";
+  const std::string text = zone_text(7, rrsig_line("www", "A", -86400) +
+                                            rrsig_line("@", "SOA", 2L * 86400) +
+                                            rrsig_line("@", "NS", 30L * 86400));
+  write_file(file, text);
+
+  SUBCASE("master file: placed at the record, file:line:column") {
+    auto loaded = load_zone_source(file_zone(file));
+    REQUIRE_MESSAGE(loaded.ok(), (loaded.ok() ? "" : loaded.error()));
+    const auto* expired = warning_starting(
+        loaded->warnings, "1 signature(s) have expired; the first was www.example.com. RRSIG A at ");
+    REQUIRE(expired != nullptr);
+    CHECK(expired->file == file.string());
+    CHECK(expired->line == 6);
+    const auto* soon = warning_starting(
+        loaded->warnings, "1 signature(s) expire within 7 days; the first is example.com. RRSIG SOA at ");
+    REQUIRE(soon != nullptr);
+    CHECK(soon->line == 7);
+  }
+  SUBCASE("sqlite: named by the database") {
+    import_text(dir / "zones.db", dir / "scratch.zone", text);
+    auto loaded = load_zone_source(sqlite_zone(dir / "zones.db"));
+    REQUIRE_MESSAGE(loaded.ok(), (loaded.ok() ? "" : loaded.error()));
+    const auto* expired = warning_starting(loaded->warnings, "1 signature(s) have expired");
+    REQUIRE(expired != nullptr);
+    CHECK(expired->file == (dir / "zones.db").string());
+    CHECK(warning_starting(loaded->warnings, "1 signature(s) expire within 7 days") != nullptr);
+  }
+  SUBCASE("the zone manager logs them with the zone's name and serves the zone") {
+    Served served;
+    LogCapture log;
+    const std::vector<ZoneConfig> configs{file_zone(file)};
+    CHECK(served.manager.apply(configs) == 1);
+    CHECK(served.version("example.com.") != nullptr);
+    CHECK(log.text().find("zone example.com.: " + file.string() +
+                          ":6:1: warning: 1 signature(s) have expired; the first was "
+                          "www.example.com. RRSIG A at ") != std::string::npos);
+    served.domain.synchronize();
+  }
+}
+
+TEST_CASE("zone loader: signatures valid for weeks give no warning") {
+  TempDir dir;
+  const fs::path file = dir / "example.com.zone";
+  write_file(file, zone_text(7, rrsig_line("@", "SOA", 30L * 86400)));
+  auto loaded = load_zone_source(file_zone(file));
+  REQUIRE_MESSAGE(loaded.ok(), (loaded.ok() ? "" : loaded.error()));
+  CHECK(warning_starting(loaded->warnings, "1 signature(s)") == nullptr);
 }
 
 TEST_CASE("zone manager: reload publishes a changed file and logs the diff") {
