@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cstring>
 
+#include "dns/header.hpp"
+
 namespace zoned::dns {
 
 namespace {
@@ -129,7 +131,9 @@ WireError Name::from_wire(std::span<const std::uint8_t> message, std::size_t& po
       if (cursor + 1 >= message.size()) return WireError::Truncated;
       std::size_t target = (std::size_t{b & 0x3Fu} << 8) | message[cursor + 1];
       if (after_name == 0) after_name = cursor + 2;
-      if (target >= lowest) return WireError::BadPointer;
+      // The header holds no name (RFC 1035 §4.1.1): a pointer into it is as
+      // malformed as one that points forwards.
+      if (target < kHeaderSize || target >= lowest) return WireError::BadPointer;
       lowest = target;
       cursor = target;
       continue;

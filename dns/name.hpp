@@ -31,7 +31,8 @@ class Name {
 
   // Reads a possibly compressed name at `pos` in `message`; on success `pos`
   // moves past the name's bytes at that position. Every compression pointer
-  // must point strictly before the label it replaces, so no loop is possible.
+  // must point strictly before the label it replaces, so no loop is possible,
+  // and past the 12-octet header: `message` is a whole DNS message.
   [[nodiscard]] static WireError from_wire(std::span<const std::uint8_t> message,
                                            std::size_t& pos, Name& out) noexcept;
 

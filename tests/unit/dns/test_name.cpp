@@ -92,13 +92,27 @@ TEST_CASE("name: parent, labels, subdomain") {
 }
 
 TEST_CASE("name: wire decoding with compression") {
-  // "example." at 0, then "www" + pointer to 0 at 9.
-  std::vector<std::uint8_t> msg = {7, 'e', 'x', 'a', 'm', 'p', 'l', 'e', 0, 3, 'w', 'w', 'w', 0xC0, 0};
-  std::size_t pos = 9;
+  // After the 12-octet header: "example." at 12, then "www" + pointer to 12 at 21.
+  std::vector<std::uint8_t> msg(12, 0);
+  msg.insert(msg.end(), {7, 'e', 'x', 'a', 'm', 'p', 'l', 'e', 0, 3, 'w', 'w', 'w', 0xC0, 12});
+  std::size_t pos = 21;
   Name n;
   REQUIRE(Name::from_wire(msg, pos, n) == WireError::Ok);
   CHECK(n.to_text() == "www.example.");
-  CHECK(pos == 15);
+  CHECK(pos == 27);
+}
+
+TEST_CASE("name: a compression pointer into the header is malformed") {
+  // Header bytes that read as a name ("\001a" at 0), then a pointer to each
+  // of the 12 header offsets: never a name made of header bytes.
+  std::vector<std::uint8_t> msg = {1, 'a', 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 1, 'b', 0xC0, 0};
+  for (std::uint8_t target = 0; target < 12; ++target) {
+    CAPTURE(static_cast<int>(target));
+    msg[15] = target;
+    std::size_t pos = 12;
+    Name n;
+    CHECK(Name::from_wire(msg, pos, n) == WireError::BadPointer);
+  }
 }
 
 TEST_CASE("name: wire decoding rejects loops, forward pointers and bad labels") {

@@ -388,11 +388,11 @@ TEST_CASE("rdata: every prefix of valid rdata is handled without crashing") {
 }
 
 TEST_CASE("rdata: decompression from messages follows RFC 3597 section 4") {
-  // Message: at offset 0 the name "example." (9 bytes); rdata follows.
-  std::vector<std::uint8_t> msg = from_hex("076578616d706c6500");
+  // Message: a zeroed header, at offset 12 the name "example." (9 bytes); rdata follows.
+  std::vector<std::uint8_t> msg = from_hex("000000000000000000000000076578616d706c6500");
   const std::size_t rdata_at = msg.size();
   // MX 10 mail.<ptr to 0>
-  auto mx = from_hex("000a046d61696cc000");
+  auto mx = from_hex("000a046d61696cc00c");
   msg.insert(msg.end(), mx.begin(), mx.end());
   std::vector<std::uint8_t> out;
   REQUIRE(rdata_from_message(RRType::MX, msg, rdata_at, static_cast<std::uint16_t>(mx.size()), out) ==
@@ -401,7 +401,7 @@ TEST_CASE("rdata: decompression from messages follows RFC 3597 section 4") {
 
   // SRV may arrive compressed (leniency, like Knot).
   msg.resize(rdata_at);
-  auto srv = from_hex("0000000513c403736970c000");
+  auto srv = from_hex("0000000513c403736970c00c");
   msg.insert(msg.end(), srv.begin(), srv.end());
   out.clear();
   REQUIRE(rdata_from_message(RRType::SRV, msg, rdata_at, static_cast<std::uint16_t>(srv.size()), out) ==
@@ -410,7 +410,7 @@ TEST_CASE("rdata: decompression from messages follows RFC 3597 section 4") {
 
   // RRSIG's signer and NSEC's next name must not be compressed.
   msg.resize(rdata_at);
-  auto nsec = from_hex("c000000140");
+  auto nsec = from_hex("c00c000140");
   msg.insert(msg.end(), nsec.begin(), nsec.end());
   out.clear();
   CHECK(rdata_from_message(RRType::NSEC, msg, rdata_at, static_cast<std::uint16_t>(nsec.size()), out) !=
@@ -418,7 +418,7 @@ TEST_CASE("rdata: decompression from messages follows RFC 3597 section 4") {
 
   // A forward pointer, and a name that runs past rdlength into the next bytes.
   msg.resize(rdata_at);
-  auto fwd = from_hex("000ac00d00");
+  auto fwd = from_hex("000ac01a00");
   msg.insert(msg.end(), fwd.begin(), fwd.end());
   out.clear();
   CHECK(rdata_from_message(RRType::MX, msg, rdata_at, 5, out) != WireError::Ok);
@@ -524,9 +524,10 @@ TEST_CASE("rdata: the URI target must be quoted, a CAA value need not be (as BIN
 }
 
 TEST_CASE("rdata: rdata_check_in_message agrees with rdata_from_message") {
-  std::vector<std::uint8_t> msg = from_hex("076578616d706c6500");
+  // A zeroed header, then "example." at 12.
+  std::vector<std::uint8_t> msg = from_hex("000000000000000000000000076578616d706c6500");
   const std::size_t at = msg.size();
-  auto soa = from_hex("036e7331c000c0000000000100000002000000030000000400000005");
+  auto soa = from_hex("036e7331c00cc00c0000000100000002000000030000000400000005");
   msg.insert(msg.end(), soa.begin(), soa.end());
   auto n = static_cast<std::uint16_t>(soa.size());
   CHECK(rdata_check_in_message(RRType::SOA, msg, at, n) == WireError::Ok);

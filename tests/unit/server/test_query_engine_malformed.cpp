@@ -70,6 +70,12 @@ TEST_CASE_FIXTURE(MalformedFixture, "compression pointer abuse in the QNAME: FOR
   check_bare_formerr(query_header().ptr(12).u16(1).u16(1).b);                      // to itself
   check_bare_formerr(query_header().ptr(14).name("example.com").u16(1).u16(1).b);  // forward
   check_bare_formerr(query_header().u8(1).u8('a').ptr(15).ptr(12).u16(1).u16(1).b);  // cycle
+  // Into the header, whose bytes would read as a name: malformed, not REFUSED.
+  for (std::uint16_t target = 0; target < 12; ++target) {
+    CAPTURE(target);
+    check_bare_formerr(query_header().ptr(target).u16(1).u16(1).b);
+    check_bare_formerr(query_header().u8(1).u8('a').ptr(target).u16(1).u16(1).b);
+  }
   for (int i = 0; i < 10000; ++i) (void)h.raw(query_header().ptr(12).u16(1).u16(1).b);
   CHECK(h.ask("ns1.example.com.", RRType::A).answer.size() == 1);
 }
