@@ -344,6 +344,9 @@ void follow_chain(const ZoneVersion& version, const dns::Name& qname, const Key 
         out.end = Chain::End::YxDomain;
         return;
       }
+      // The synthesized CNAME answers a question for type CNAME (RFC 6672
+      // §3.1, RFC 1034 §4.3.2 step 3a): its target is not chased.
+      if (qtype == dns::RRType::CNAME) return;
     } else {
       return;  // Done
     }

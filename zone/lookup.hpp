@@ -70,7 +70,8 @@ struct LookupResult {
 inline constexpr std::size_t kMaxCnameChain = 8;  // loop guard; NSD crashed on long chains
 struct Chain {
   enum class End : std::uint8_t {
-    Done,       // the last step is not a CNAME/DNAME (answer, NoData, NxDomain, referral)
+    Done,       // answered: the last step is not a CNAME/DNAME (answer, NoData, NxDomain,
+                // referral), or is a DNAME for qtype CNAME (next: the synthesized target)
     LeftZone,   // the last step's target is outside this zone
     Loop,       // the last step's target was already visited
     Capped,     // kMaxCnameChain indirections followed, the chain goes on

@@ -11,14 +11,15 @@ namespace {
 using dns::Rcode;
 using dns::RRType;
 
-// Header bits copied from the query (RFC 1035 §4.1.1). CD is not copied:
-// knotd clears it too, and an authoritative answer involves no validation.
-constexpr std::uint16_t kCopiedFlags = dns::flag::kOpcodeMask | dns::flag::RD;
+// Header bits copied from a QUERY into its response: the opcode and RD (RFC
+// 1035 §4.1.1) and CD (RFC 4035 §3.1.6: the name server side MUST copy it).
+// AA, TC, RA, AD and Z of a query mean nothing in an answer and are cleared.
+constexpr std::uint16_t kCopiedFlags = dns::flag::kOpcodeMask | dns::flag::RD | dns::flag::CD;
 
 bool is_transfer(RRType t) noexcept { return t == RRType::AXFR || t == RRType::IXFR; }
 
-// As knotd: zone transfers are answered NOTAUTH while no transfer ACL allows
-// them (transfers come with [4/6]); AXFR over UDP is NOTIMP (RFC 5936 §4.2).
+// As knotd: zone transfers are answered NOTAUTH while zoned serves none;
+// AXFR over UDP is NOTIMP (RFC 5936 §4.2).
 Rcode refuse_transfer(RRType qtype, Transport transport) noexcept {
   return qtype == RRType::AXFR && transport == Transport::Udp ? Rcode::NOTIMP : Rcode::NOTAUTH;
 }
@@ -49,17 +50,27 @@ Outcome QueryEngine::answer(const Request& request, std::span<std::uint8_t> out)
   }
   dns::MessageWriter writer(out.first(std::min(out.size(), kMaxResponseSize)), limit);
   writer.set_id(reader.id());
-  writer.set_flags(static_cast<std::uint16_t>(dns::flag::QR | (reader.flags() & kCopiedFlags)));
+  // An opcode we do not implement gets NOTIMP as a bare header with only the
+  // opcode echoed (RFC 1035 §4.1.1, RFC 6895 §2), as named answers: its
+  // flags and sections have no meaning we know, so none is copied.
+  const bool implemented = reader.opcode() == dns::Opcode::QUERY;
+  const std::uint16_t copied = implemented ? kCopiedFlags : dns::flag::kOpcodeMask;
+  writer.set_flags(static_cast<std::uint16_t>(dns::flag::QR | (reader.flags() & copied)));
 
   Outcome outcome;
   outcome.opcode = static_cast<std::uint8_t>(reader.opcode());
-  const bool has_question = reader.has_question() && reader.question_name(qname_) == dns::WireError::Ok &&
+  const bool has_question = implemented && reader.has_question() &&
+                            reader.question_name(qname_) == dns::WireError::Ok &&
                             writer.add_question(qname_, reader.qtype(), reader.qclass());
 
   if (has_question) outcome.qtype = reader.qtype();
   zone_ = nullptr;
   Rcode rcode = Rcode::FORMERR;
-  if (parsed != dns::ParseError::Ok || !has_question || edns_.malformed()) {
+  if (parsed != dns::ParseError::Ok || edns_.malformed()) {
+    outcome.malformed = true;
+  } else if (!implemented) {
+    rcode = Rcode::NOTIMP;
+  } else if (!has_question) {
     outcome.malformed = true;
   } else if (edns_.bad_version()) {
     rcode = Rcode::BADVERS;
@@ -145,7 +156,6 @@ void QueryEngine::finish_opt(dns::MessageWriter& writer, const EngineSettings& s
 Rcode QueryEngine::dispatch(const dns::MessageReader& reader, const dns::Name& qname,
                             Transport transport, const EngineSettings& settings,
                             dns::MessageWriter& writer) noexcept {
-  if (reader.opcode() != dns::Opcode::QUERY) return Rcode::NOTIMP;
   const RRType qtype = reader.qtype();
   // QTYPE 0 is reserved (RFC 6895 §3.1); other meta types get ordinary
   // (NODATA) answers, as from knotd.
@@ -177,7 +187,7 @@ Rcode QueryEngine::answer_from_zone(const dns::Name& qname, RRType qtype,
   }
   zone_ = zone;
   const zone::ZoneVersion* version = zone->current();
-  if (version == nullptr) return Rcode::SERVFAIL;  // served but not loaded (DESIGN.md "Answering")
+  if (version == nullptr) return Rcode::SERVFAIL;  // served but not loaded (docs/DECISIONS.md)
 
   zone::follow_chain(*version, qname, qname_key, qtype, chain_);
   const SectionsResult sections = ResponseBuilder(writer, *version, edns_.dnssec_ok()).write(chain_, qtype);

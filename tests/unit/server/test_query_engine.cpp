@@ -3,6 +3,8 @@
 // knotd 3.2 with the same zone where knotd and zoned agree).
 #include <doctest/doctest.h>
 
+#include <array>
+
 #include "query_test_util.hpp"
 
 using namespace zoned;
@@ -50,6 +52,24 @@ struct ZoneFixture {
   Harness h;
   ZoneFixture() { h.add_zone("example.com.", kZone); }
 };
+
+// The header flags a query can set besides QR and the opcode.
+constexpr std::array<std::uint16_t, 7> kQueryFlagBits{dns::flag::AA, dns::flag::TC, dns::flag::RD, dns::flag::RA,
+                                                      dns::flag::Z,  dns::flag::AD, dns::flag::CD};
+
+// Combination `combo` (0..127) of kQueryFlagBits: bit i of combo sets flag i.
+std::uint16_t flag_combination(unsigned combo) {
+  std::uint16_t flags = 0;
+  for (std::size_t i = 0; i < kQueryFlagBits.size(); ++i)
+    if ((combo >> i & 1u) != 0) flags |= kQueryFlagBits[i];
+  return flags;
+}
+
+// A message of the header alone: `flags`, opcode `op`, all counts zero.
+std::vector<std::uint8_t> bare_header(std::uint16_t flags, dns::Opcode op) {
+  const std::uint16_t f = dns::with_opcode(flags, op);
+  return {0x12, 0x34, static_cast<std::uint8_t>(f >> 8), static_cast<std::uint8_t>(f), 0, 0, 0, 0, 0, 0, 0, 0};
+}
 
 }  // namespace
 
@@ -145,6 +165,23 @@ TEST_CASE_FIXTURE(ZoneFixture, "DNAME: the DNAME and a synthesized CNAME with it
   CHECK(r.answer == Lines{"di.example.com. 3600 IN DNAME in.example.com.",
                           "a.di.example.com. 3600 IN CNAME a.in.example.com.",
                           "a.in.example.com. 3600 IN A 192.0.2.10"});
+}
+
+TEST_CASE_FIXTURE(ZoneFixture, "DNAME, qtype CNAME: the synthesized CNAME answers, its target is not chased") {
+  // RFC 6672 §3.1, RFC 1034 §4.3.2 step 3a: no NODATA at the target, no SOA.
+  for (const bool edns : {false, true}) {
+    const Response r = h.ask("a.di.example.com.", RRType::CNAME, QueryOptions{.edns = edns});
+    CHECK(r.rcode == Rcode::NOERROR);
+    CHECK(r.aa());
+    CHECK(r.answer == Lines{"di.example.com. 3600 IN DNAME in.example.com.",
+                            "a.di.example.com. 3600 IN CNAME a.in.example.com."});
+    CHECK(r.authority.empty());
+    CHECK(r.additional.empty());
+  }
+  // Out of the zone too, and any other type is still chased.
+  CHECK(h.ask("x.d.example.com.", RRType::CNAME).answer ==
+        Lines{"d.example.com. 3600 IN DNAME example.net.", "x.d.example.com. 3600 IN CNAME x.example.net."});
+  CHECK(h.ask("a.di.example.com.", RRType::TXT).authority.size() == 1);
 }
 
 TEST_CASE("DNAME substitution over 255 octets: YXDOMAIN with the DNAME") {
@@ -246,11 +283,34 @@ TEST_CASE("a zone served but not loaded answers SERVFAIL") {
   CHECK(h.ask("example.com.", RRType::SOA).rcode == Rcode::SERVFAIL);
 }
 
-TEST_CASE_FIXTURE(ZoneFixture, "header: RD copied, CD, AD, Z, AA, TC and RA of the query not echoed") {
+TEST_CASE_FIXTURE(ZoneFixture, "header: RD and CD copied, AD, Z, AA, TC and RA of the query not echoed") {
   const std::uint16_t all = dns::flag::RD | dns::flag::CD | dns::flag::AD | dns::flag::Z | dns::flag::AA |
                             dns::flag::TC | dns::flag::RA;
   const Response r = h.ask("mail.example.com.", RRType::A, QueryOptions{.flags = all});
-  CHECK(r.flags == (dns::flag::QR | dns::flag::AA | dns::flag::RD));
+  CHECK(r.flags == (dns::flag::QR | dns::flag::AA | dns::flag::RD | dns::flag::CD));
+  // RFC 4035 §3.1.6: CD is copied on every answer, whatever its rcode.
+  CHECK(h.ask("mail.example.com.", RRType::A, QueryOptions{.flags = dns::flag::CD}).flags ==
+        (dns::flag::QR | dns::flag::AA | dns::flag::CD));
+  const Response nx = h.ask("nothing.example.com.", RRType::A, QueryOptions{.flags = dns::flag::CD, .edns = true});
+  CHECK(nx.rcode == Rcode::NXDOMAIN);
+  CHECK((nx.flags & ~dns::flag::kRcodeMask) == (dns::flag::QR | dns::flag::AA | dns::flag::CD));
+  const Response refused = h.ask("example.org.", RRType::A, QueryOptions{.flags = dns::flag::CD});
+  CHECK(refused.rcode == Rcode::REFUSED);
+  CHECK((refused.flags & ~dns::flag::kRcodeMask) == (dns::flag::QR | dns::flag::CD));
+}
+
+TEST_CASE_FIXTURE(ZoneFixture, "header: no flag of a QUERY turns its answer into an error") {
+  // Every combination of AA TC RD RA Z AD CD: the same answer, flags aside.
+  for (unsigned combo = 0; combo < 128; ++combo) {
+    const std::uint16_t flags = flag_combination(combo);
+    CAPTURE(flags);
+    for (const bool edns : {false, true}) {
+      const Response r = h.ask("mail.example.com.", RRType::A, QueryOptions{.flags = flags, .edns = edns});
+      CHECK(r.rcode == Rcode::NOERROR);
+      CHECK(r.answer == Lines{"mail.example.com. 3600 IN A 192.0.2.2"});
+      CHECK(r.flags == (dns::flag::QR | dns::flag::AA | (flags & (dns::flag::RD | dns::flag::CD))));
+    }
+  }
 }
 
 TEST_CASE_FIXTURE(ZoneFixture, "query classes and types with fixed answers") {
@@ -273,16 +333,35 @@ TEST_CASE_FIXTURE(ZoneFixture, "query classes and types with fixed answers") {
   CHECK(h.ask("example.com.", RRType::AXFR, {}, Transport::Tcp).rcode == Rcode::NOTAUTH);
 }
 
-TEST_CASE_FIXTURE(ZoneFixture, "opcodes other than QUERY: NOTIMP with the question") {
+TEST_CASE_FIXTURE(ZoneFixture, "opcodes other than QUERY: NOTIMP, a bare header with the opcode, whatever the flags") {
+  // As named (and as ISC genreport's opcode and opcodeflg probes expect): no
+  // section and no flag of an unknown opcode is echoed; an OPT is answered.
   for (const auto op : {dns::Opcode::IQUERY, dns::Opcode::STATUS, dns::Opcode::NOTIFY, dns::Opcode::UPDATE,
                         static_cast<dns::Opcode>(3), static_cast<dns::Opcode>(15)}) {
-    CAPTURE(static_cast<int>(op));
-    const Response r = h.ask("example.com.", RRType::SOA, QueryOptions{.opcode = op});
-    CHECK(r.rcode == Rcode::NOTIMP);
-    CHECK(dns::opcode_of(r.flags) == op);
-    CHECK(r.question == "example.com. IN SOA");
-    CHECK(r.answer.empty());
+    for (unsigned combo = 0; combo < 128; ++combo) {
+      const std::uint16_t flags = flag_combination(combo);
+      CAPTURE(static_cast<int>(op));
+      CAPTURE(flags);
+      for (const bool edns : {false, true}) {
+        CAPTURE(edns);
+        const Response r = h.ask("example.com.", RRType::SOA, QueryOptions{.flags = flags, .opcode = op, .edns = edns});
+        CHECK(r.rcode == Rcode::NOTIMP);
+        CHECK((r.flags & ~dns::flag::kRcodeMask) == dns::with_opcode(dns::flag::QR, op));
+        CHECK(r.question.empty());
+        CHECK(r.answer.empty());
+        CHECK(r.authority.empty());
+        CHECK(r.additional.empty());
+        CHECK(r.has_opt == edns);
+      }
+      // The header alone, as genreport sends it: the same bare header back.
+      const Response r = h.ask(bare_header(flags, op));
+      CHECK(r.rcode == Rcode::NOTIMP);
+      CHECK((r.flags & ~dns::flag::kRcodeMask) == dns::with_opcode(dns::flag::QR, op));
+      CHECK(r.size == dns::kHeaderSize);
+    }
   }
+  // A QUERY with no question stays FORMERR.
+  CHECK(h.ask(bare_header(0, dns::Opcode::QUERY)).rcode == Rcode::FORMERR);
 }
 
 TEST_CASE("a zero byte inside a label is a different name: NXDOMAIN") {
