@@ -111,7 +111,8 @@ def start_server(workdir: Path, port: int, *, subject: str = SUBJECT, identity: 
 
 
 def query(qname: str, qtype: str = "A", *, edns: int | None = 0, payload: int = OUR_UDP_LIMIT,
-          want_dnssec: bool = False, options=(), rd: bool = True) -> dns.message.QueryMessage:
+          want_dnssec: bool = False, options=(), rd: bool = True,
+          cd: bool = False) -> dns.message.QueryMessage:
     """A query message; edns=None sends none, an int is the EDNS version."""
     message = dns.message.make_query(qname, qtype)
     if edns is not None:
@@ -119,6 +120,8 @@ def query(qname: str, qtype: str = "A", *, edns: int | None = 0, payload: int = 
                          options=list(options))
     if not rd:
         message.flags &= ~dns.flags.RD
+    if cd:
+        message.flags |= dns.flags.CD
     return message
 
 
