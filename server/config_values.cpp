@@ -79,7 +79,11 @@ std::string format_duration(milliseconds duration) {
   return std::to_string(duration.count()) + "ms";  // not reached: every count divides by 1ms
 }
 
-std::string backticked(std::string_view text) { return "`" + std::string(text) + "`"; }
+std::string backticked(std::string_view text) {
+  std::string quoted(1, '`');
+  quoted.append(text).push_back('`');
+  return quoted;
+}
 
 std::size_t edit_distance(std::string_view a, std::string_view b) {
   std::vector<std::size_t> previous(b.size() + 1);

@@ -8,6 +8,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <cstdint>
@@ -125,9 +126,10 @@ inline void tcp_send(int fd, std::span<const std::uint8_t> bytes) {
 
 // The message with its 2-byte length prefix.
 inline std::vector<std::uint8_t> framed(std::span<const std::uint8_t> message) {
-  std::vector<std::uint8_t> out{static_cast<std::uint8_t>(message.size() >> 8),
-                                static_cast<std::uint8_t>(message.size())};
-  out.insert(out.end(), message.begin(), message.end());
+  std::vector<std::uint8_t> out(2 + message.size());
+  out[0] = static_cast<std::uint8_t>(message.size() >> 8);
+  out[1] = static_cast<std::uint8_t>(message.size());
+  std::copy(message.begin(), message.end(), out.begin() + 2);
   return out;
 }
 

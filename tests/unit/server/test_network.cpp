@@ -181,7 +181,7 @@ TEST_CASE("udp worker: a receive that keeps failing is logged once, and stop() s
   ServedZones served;
   WorkerContext context(served.zones, served.settings_ptr, served.rrl, served.stats.thread(0));
   LogCapture log;
-  UdpWorker worker(UniqueFd(pipe_ends[0]), "pipe@0", false, context);
+  UdpWorker worker(UniqueFd{pipe_ends[0]}, "pipe@0", false, context);
   worker.start(served.domain);
   std::this_thread::sleep_for(std::chrono::milliseconds(100));  // about ten tries
   const auto before = std::chrono::steady_clock::now();

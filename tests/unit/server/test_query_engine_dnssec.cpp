@@ -111,7 +111,7 @@ std::vector<std::string> types(const Lines& section) {
     for (int field = 0; field < 3; ++field) pos = line.find(' ', pos) + 1;
     const std::size_t end = line.find(' ', pos);
     std::string type = line.substr(pos, end - pos);
-    if (type == "RRSIG") type += "/" + line.substr(end + 1, line.find(' ', end + 1) - end - 1);
+    if (type == "RRSIG") type.append("/").append(line, end + 1, line.find(' ', end + 1) - end - 1);
     out.push_back(type);
   }
   return out;
