@@ -5,6 +5,7 @@
 #include <spdlog/spdlog.h>
 
 #include <csignal>
+#include <ctime>
 #include <iostream>
 #include <string>
 #include <utility>
@@ -176,6 +177,7 @@ void Daemon::schedule_tick() {
 void Daemon::on_tick() {
   const auto now = std::chrono::steady_clock::now();
   manager_.poll(now);
+  rrl_.sweep(static_cast<std::uint32_t>(std::time(nullptr)));  // the workers' clock
   rrl_.log_activity(now);
   if (now >= next_cookie_rotation_) {
     if (auto rotated = rotate(cookies_)) {

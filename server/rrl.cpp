@@ -89,7 +89,7 @@ void RateLimiter::configure(const RrlConfig& config) {
   if (config.enabled) {
     next = std::make_unique<Table>();
     next->limits = {
-        .rate = config.rate,
+        .rate = std::min<std::int64_t>(config.rate, RrlBucket::kMaxRate),
         .max_debt = std::min<std::int64_t>(std::int64_t{config.window} * config.rate, RrlBucket::kMaxDebt),
         .window = config.window,
         .slip = config.slip,
@@ -142,6 +142,11 @@ RrlAction RateLimiter::check(const Request& request, const Outcome& outcome,
   if (!decision.slip) return RrlAction::Drop;
   size = truncate_to_question(response.first(size));
   return RrlAction::Slip;
+}
+
+void RateLimiter::sweep(std::uint32_t now) noexcept {
+  const Table* table = table_.load(std::memory_order_acquire);
+  if (table != nullptr) (void)table->buckets->sweep(now, table->limits);
 }
 
 void RateLimiter::count(std::uint64_t hash, bool slipped) noexcept {

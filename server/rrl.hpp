@@ -65,6 +65,11 @@ class RateLimiter {
   [[nodiscard]] RrlAction check(const Request& request, const Outcome& outcome,
                                 std::span<std::uint8_t> response, std::size_t& size) noexcept;
 
+  // Control thread, once a second, with the workers' clock (Request::now):
+  // forgets buckets idle for longer than the window, a slice of the table
+  // at a time (RrlBuckets::sweep), before their short time field wraps.
+  void sweep(std::uint32_t now) noexcept;
+
   // Control thread, once a second: logs how many responses were limited
   // since the last summary, if any (see kRrlLogInterval).
   void log_activity(std::chrono::steady_clock::time_point now = std::chrono::steady_clock::now());

@@ -16,12 +16,13 @@ constexpr std::uint32_t kSlipMask = (std::uint32_t{1} << RrlBucket::kSlipBits) -
 constexpr std::uint32_t kTagMask = (std::uint32_t{1} << RrlBucket::kTagBits) - 1;
 // Balances are stored offset by this, so that the field is unsigned.
 constexpr std::int64_t kBalanceBias = std::int64_t{1} << (RrlBucket::kBalanceBits - 1);
-// Workers read the clock at slightly different moments: a bucket stamped a
-// few seconds after `now` is recent, not 12 days old.
-constexpr std::uint32_t kClockSkew = 8;
+constexpr std::uint32_t kClockSkew = RrlBucket::kClockSkew;
 // CAS attempts before deciding on the last value seen without storing.
 constexpr int kMaxAttempts = 4;
 
+// Seconds from `then` to `now`, both in the time field's width: 0 for a
+// stamp up to kClockSkew seconds ahead. A bucket idle for 2^kTimeBits -
+// kClockSkew seconds or more would read as recent: sweep() empties it first.
 std::uint32_t elapsed(std::uint32_t then, std::uint32_t now) noexcept {
   const std::uint32_t seconds = (now - then) & kTimeMask;
   return seconds > kTimeMask - kClockSkew ? 0 : seconds;
@@ -79,12 +80,13 @@ RrlDecision charge(std::uint64_t word, std::uint32_t tag, std::uint32_t now,
 
 RrlBuckets::RrlBuckets(std::size_t buckets, const SipHashKey& key)
     : key_(key),
-      set_mask_(std::bit_ceil(std::max(buckets, kWays)) / kWays - 1),
+      set_mask_(std::bit_ceil(std::clamp(buckets, kWays, kMaxBuckets)) / kWays - 1),
       sets_(std::make_unique<Set[]>(set_mask_ + 1)) {}
 
 RrlDecision RrlBuckets::charge(std::uint64_t hash, std::uint32_t now, const RrlLimits& limits) noexcept {
   Set& set = sets_[hash & set_mask_];
-  // The tag comes from the bits the set index does not use; never 0 (empty).
+  // The tag comes from the top bits, which the set index does not use;
+  // never 0 (empty).
   const std::uint32_t tag = std::max<std::uint32_t>(static_cast<std::uint32_t>(hash >> kTagShift), 1);
   std::size_t chosen = 0;
   std::uint64_t expected = 0;
@@ -113,6 +115,38 @@ RrlDecision RrlBuckets::charge(std::uint64_t hash, std::uint32_t now, const RrlL
     if (target.compare_exchange_weak(expected, d.word, std::memory_order_relaxed)) return d;
   }
   return d;  // lost every race: decided on a value just replaced (one token's error)
+}
+
+std::size_t RrlBuckets::sweep_sets(std::size_t from, std::size_t to, std::uint32_t now,
+                                   const RrlLimits& limits) noexcept {
+  const std::uint32_t today = now & kTimeMask;
+  std::size_t emptied = 0;
+  for (std::size_t s = from; s < to; ++s) {
+    for (std::atomic<std::uint64_t>& word : sets_[s].words) {
+      std::uint64_t value = word.load(std::memory_order_relaxed);
+      if (value == 0 || elapsed(RrlBucket::unpack(value).time, today) <= limits.window) continue;
+      // Lost to a worker: the bucket was just used, and stays.
+      if (word.compare_exchange_strong(value, 0, std::memory_order_relaxed)) ++emptied;
+    }
+  }
+  return emptied;
+}
+
+std::size_t RrlBuckets::sweep(std::uint32_t now, const RrlLimits& limits) noexcept {
+  const std::size_t sets = set_mask_ + 1;
+  // The set whose turn it is at second `t`: every set once per period.
+  const auto turn = [sets](std::uint32_t t) {
+    return static_cast<std::size_t>(std::uint64_t{t % kSweepPeriod} * sets / kSweepPeriod);
+  };
+  const std::uint32_t since = now - swept_at_;
+  const bool all = !swept_ || since >= kSweepPeriod;  // also a clock stepped back
+  const std::size_t from = turn(swept_at_);
+  const std::size_t to = turn(now);
+  swept_ = true;
+  swept_at_ = now;
+  if (all) return sweep_sets(0, sets, now, limits);
+  if (from <= to) return sweep_sets(from, to, now, limits);
+  return sweep_sets(from, sets, now, limits) + sweep_sets(0, to, now, limits);
 }
 
 }  // namespace zoned::server
