@@ -158,7 +158,7 @@ TEST_CASE("rrl: slip 2 sends every second limited response truncated, starting w
   CHECK(l.rrl.totals() == RrlTotals{6, 3});
 }
 
-TEST_CASE("rrl: slip 3 and slip 1 cadences; slip 0 drops all") {
+TEST_CASE("rrl: slip 3 and slip 1 cadences, and slip 0 drops all") {
   const auto run = [](std::uint32_t slip) {
     Limiter l(rrl_config(1, slip, 15));
     std::string actions;
