@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The newcomer's second command (and what CI runs): install what is missing,
 # build the release and the ASan+UBSan configurations, run the unit tests in
-# both, the system tests against both, the concurrency tests under TSan, and a
+# both (the RRL ones 50 times over in release), the system tests against
+# both, the concurrency tests under TSan, and a
 # short fuzzing pass on every libFuzzer target. Ends with one summary line: "summary: N passed, N failed".
 #
 #   ZONED_FUZZ_SECONDS  seconds per fuzz target (default 10; 0 skips fuzzing)
@@ -50,6 +51,13 @@ for preset in release asan; do
   stage "build ($preset)" bash -c "cmake --preset $preset >/dev/null && cmake --build --preset $preset" || continue
   stage "unit tests ($preset)" bash -c "ctest --preset $preset -j2 2>&1 | tee $logs/ctest-$preset.log; exit \${PIPESTATUS[0]}"
   count_ctest "$logs/ctest-$preset.log"
+  if [[ $preset == release ]]; then
+    # RRL's tests must not pass by luck (hash collisions in the bucket table):
+    # each of them 50 times in a row (about 10 s); a test counts as passed once.
+    stage "rrl unit tests, 50 times ($preset)" bash -c \
+      "ctest --preset $preset -j2 -R '^server:rrl: ' --repeat until-fail:50 2>&1 | tee $logs/ctest-$preset-rrl.log; exit \${PIPESTATUS[0]}"
+    count_ctest "$logs/ctest-$preset-rrl.log"
+  fi
   ZONECTL="$root/build/$preset/ctl/zonectl" ZONED="$root/build/$preset/server/zoned" stage "system tests ($preset)" \
     /usr/bin/python3 -m pytest -q -p no:cacheprovider --junitxml="$logs/pytest-$preset.xml" tests/system
   count_pytest "$logs/pytest-$preset.xml"
