@@ -23,6 +23,17 @@ std::string Diagnostic::to_string() const {
   return s;
 }
 
+Diagnostic Diagnostic::at(Severity severity, SourcePos pos, std::span<const std::string> files,
+                          std::string message) {
+  Diagnostic d;
+  d.severity = severity;
+  if (pos.file < files.size()) d.file = files[pos.file];
+  d.line = pos.line;
+  d.column = pos.column;
+  d.message = std::move(message);
+  return d;
+}
+
 bool ParseOutcome::ok() const {
   for (const auto& d : diagnostics)
     if (d.severity == Severity::Error) return false;

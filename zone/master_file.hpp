@@ -49,6 +49,9 @@ struct Diagnostic {
   std::string message;
   // "file:line:column: error: message" (line/column omitted when 0).
   [[nodiscard]] std::string to_string() const;
+  // A finding at `pos`, whose file index names one of `files` (ParseOutcome::files).
+  [[nodiscard]] static Diagnostic at(Severity severity, SourcePos pos, std::span<const std::string> files,
+                                     std::string message);
 };
 
 struct ParseOptions {

@@ -28,17 +28,6 @@ constexpr std::size_t kRrsigExpirationOffset = 8;
   return SignatureExpiry{records.owner_name(r), covered, expiration, r.pos};
 }
 
-[[nodiscard]] Diagnostic warning_at(SourcePos pos, std::span<const std::string> files,
-                                    std::string message) {
-  Diagnostic d;
-  d.severity = Severity::Warning;
-  d.file = pos.file < files.size() ? files[pos.file] : std::string{};
-  d.line = pos.line;
-  d.column = pos.column;
-  d.message = std::move(message);
-  return d;
-}
-
 [[nodiscard]] std::string describe(const SignatureExpiry& e) {
   return e.owner.to_text() + " RRSIG " + dns::type_to_text(e.covered) + " at " +
          utc_text(e.expiration);
@@ -74,17 +63,14 @@ SignatureExpiryReport check_signature_expiry(const RecordList& records,
   if (next_valid) report.next_valid = make_expiry(records, *next_valid, next_valid_time);
 
   if (report.expired != 0)
-    report.warnings.push_back(warning_at(report.earliest->pos, files,
-                                         std::to_string(report.expired) +
-                                             " signature(s) have expired; the first was " +
-                                             describe(*report.earliest)));
+    report.warnings.push_back(Diagnostic::at(
+        Severity::Warning, report.earliest->pos, files,
+        std::to_string(report.expired) + " signature(s) have expired; the first was " + describe(*report.earliest)));
   if (report.expiring_soon != 0)
-    report.warnings.push_back(warning_at(report.next_valid->pos, files,
-                                         std::to_string(report.expiring_soon) +
-                                             " signature(s) expire within " +
-                                             std::to_string(kExpiryWarningDays) +
-                                             " days; the first is " +
-                                             describe(*report.next_valid)));
+    report.warnings.push_back(Diagnostic::at(
+        Severity::Warning, report.next_valid->pos, files,
+        std::to_string(report.expiring_soon) + " signature(s) expire within " + std::to_string(kExpiryWarningDays) +
+            " days; the first is " + describe(*report.next_valid)));
   return report;
 }
 
