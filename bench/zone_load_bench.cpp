@@ -115,7 +115,7 @@ std::unique_ptr<const ZoneVersion> load(const Name& origin, const std::string& f
     }
     files.push_back(*database);
   }
-  zoned::zone::check_zone(*records, origin, files, diags);
+  zoned::zone::check_zone(*records, origin, zoned::zone::ZoneLimits{}, files, diags);
   if (has_errors(diags)) {
     print_diagnostics(diags);
     return nullptr;

@@ -24,7 +24,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
       std::string_view(reinterpret_cast<const char*>(data), size), "fuzz", options, records);
   for (const auto& d : outcome.diagnostics) (void)d.to_string();
   std::vector<zone::Diagnostic> findings;
-  zone::check_zone(records, origin, outcome.files, findings);
+  zone::check_zone(records, origin, zone::ZoneLimits{}, outcome.files, findings);
   (void)zone::summarize(records);
   std::string dump;
   zone::dump_zone(records, dump);

@@ -34,6 +34,8 @@ constexpr std::uint64_t kMaxRrlSlip = 10;  // BIND's limit too
 constexpr std::uint64_t kMaxRrlWindow = 3600;
 constexpr std::uint64_t kMinRrlTable = 1024;
 constexpr std::uint64_t kMaxRrlTable = 1u << 24;
+constexpr std::uint64_t kMaxRecordsPerType = 65535;  // an RRset beyond that fits in no message
+constexpr std::uint64_t kMaxNsec3Iterations = 2500;  // RFC 5155 §10.3's largest
 
 constexpr std::array<std::string_view, 7> kLogLevels{"trace", "debug", "info", "warn",
                                                      "error", "critical", "off"};
@@ -237,6 +239,13 @@ class ConfigParser {
            }
            zone.sqlite_poll = std::chrono::duration_cast<seconds>(poll);
            poll_mark = f.mark();
+         }},
+        {"max-records-per-type", [&](const ConfigField& f) {
+           zone.limits.max_records_per_type = reader_.integer(f, 1, kMaxRecordsPerType);
+         }},
+        {"max-nsec3-iterations", [&](const ConfigField& f) {
+           zone.limits.max_nsec3_iterations =
+               static_cast<std::uint16_t>(reader_.integer(f, 0, kMaxNsec3Iterations));
          }},
     });
     if (!domain_mark) reader_.fail(entry.Mark(), "this zone has no `domain`");

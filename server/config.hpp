@@ -14,6 +14,7 @@
 
 #include "dns/name.hpp"
 #include "dns/result.hpp"
+#include "zone/zone_limits.hpp"
 
 namespace zoned::server {
 
@@ -33,6 +34,7 @@ struct ZoneConfig {
   ZoneRole role = ZoneRole::Primary;
   // For sqlite zones: poll the SOA serial in the database this often (0 = only on reload).
   std::chrono::seconds sqlite_poll{0};
+  zone::ZoneLimits limits;              // max-records-per-type, max-nsec3-iterations
   bool operator==(const ZoneConfig&) const = default;
 };
 

@@ -113,11 +113,11 @@ void sort_canonical(std::vector<DiffRecord>& records) {
 }
 
 // The error lines of a check, joined for a one-message reply.
-[[nodiscard]] std::optional<std::string> check_errors(zone::RecordList& records,
-                                                      const dns::Name& origin) {
+[[nodiscard]] std::optional<std::string> check_errors(zone::RecordList& records, const dns::Name& origin,
+                                                      const zone::ZoneLimits& limits) {
   std::vector<zone::Diagnostic> diags;
   const std::vector<std::string> files{origin.to_text()};
-  zone::check_zone(records, origin, files, diags);
+  zone::check_zone(records, origin, limits, files, diags);
   std::string text;
   for (const auto& d : diags) {
     if (d.severity != zone::Severity::Error) continue;
@@ -345,11 +345,11 @@ Result<ZoneEditor::Change> ZoneEditor::commit(const dns::Name& zone) {
   if (!next) return Error{failed + next.error()};
 
   // The same checks as a load: CNAME beside other data, SOA and NS at the
-  // apex, occluded data, glue...
-  zone::RecordList records = records_of(**next);
-  if (auto errors = check_errors(records, t.zone)) return Error{failed + *errors};
-
+  // apex, occluded data, glue, the zone's caps...
   const ZoneConfig& config = *target->config;
+  zone::RecordList records = records_of(**next);
+  if (auto errors = check_errors(records, t.zone, config.limits)) return Error{failed + *errors};
+
   if (!config.sqlite.empty()) {
     if (auto r = zone::apply_diff_rows(config.sqlite, t.zone, diff); !r)
       return Error{failed + r.error()};

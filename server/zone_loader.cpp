@@ -70,7 +70,7 @@ void add_signature_expiry_warnings(const zone::RecordList& records,
   options.origin = config.domain;
   zone::RecordList records;
   auto outcome = zone::parse_master_file(config.file, options, records);
-  if (outcome.ok()) zone::check_zone(records, config.domain, outcome.files, outcome.diagnostics);
+  if (outcome.ok()) zone::check_zone(records, config.domain, config.limits, outcome.files, outcome.diagnostics);
   if (!outcome.ok()) return errors_of(outcome.diagnostics);
   add_signature_expiry_warnings(records, outcome.files, outcome.diagnostics);
 
@@ -98,7 +98,7 @@ void add_signature_expiry_warnings(const zone::RecordList& records,
   auto rows = zone::load_zone(config.sqlite, config.domain, records, diags);
   if (!rows) return Error{config.sqlite.string() + ": " + rows.error()};
   const std::vector<std::string> files{config.sqlite.string()};
-  if (!has_errors(diags)) zone::check_zone(records, config.domain, files, diags);
+  if (!has_errors(diags)) zone::check_zone(records, config.domain, config.limits, files, diags);
   if (has_errors(diags)) return errors_of(diags);
   add_signature_expiry_warnings(records, files, diags);
 

@@ -261,13 +261,7 @@ class Checker {
   std::string name_of(const RecordList::Record& r) const { return rl_.owner_name(r).to_text(); }
 
   void report(Severity sev, const RecordList::Record& r, std::string msg) {
-    Diagnostic d;
-    d.severity = sev;
-    if (r.pos.file < files_.size()) d.file = files_[r.pos.file];
-    d.line = r.pos.line;
-    d.column = r.pos.column;
-    d.message = std::move(msg);
-    out_.push_back(std::move(d));
+    out_.push_back(Diagnostic::at(sev, r.pos, files_, std::move(msg)));
   }
   void report_zone(Severity sev, std::string msg) {
     Diagnostic d;
@@ -295,8 +289,8 @@ class Checker {
 
 }  // namespace
 
-void check_zone(RecordList& records, const dns::Name& origin, std::span<const std::string> files,
-                std::vector<Diagnostic>& out) {
+void check_zone(RecordList& records, const dns::Name& origin, const ZoneLimits& limits,
+                std::span<const std::string> files, std::vector<Diagnostic>& out) {
   std::vector<RecordList::TtlConflict> conflicts;
   records.sort(&conflicts);
   for (const auto& c : conflicts) {
@@ -312,6 +306,7 @@ void check_zone(RecordList& records, const dns::Name& origin, std::span<const st
     out.push_back(std::move(d));
   }
   Checker(records, origin, files, out).run();
+  check_limits(records, limits, files, out);
 }
 
 ZoneSummary summarize(const RecordList& records) {

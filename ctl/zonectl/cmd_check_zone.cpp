@@ -1,5 +1,6 @@
 // zonectl check-zone: parse a master file offline, run the zone checks, and
 // print a summary, the findings, or the canonical dump.
+#include <charconv>
 #include <cstdio>
 #include <ctime>
 #include <string>
@@ -23,7 +24,8 @@ const std::string_view kCheckZoneHelp =
     "    zonectl check-zone - check a zone file without a running server\n"
     "\n"
     "SYNOPSIS\n"
-    "    zonectl check-zone [--dump] [--json] ZONE FILE\n"
+    "    zonectl check-zone [--dump] [--json] [--max-records-per-type N]\n"
+    "                       [--max-nsec3-iterations N] ZONE FILE\n"
     "\n"
     "DESCRIPTION\n"
     "    Parses FILE as the master file (RFC 1035 section 5) of zone ZONE, with\n"
@@ -33,6 +35,9 @@ const std::string_view kCheckZoneHelp =
     "      - no CNAME beside other data except DNSSEC records, at most one CNAME\n"
     "        per name (RFC 2181 section 10.1);\n"
     "      - no data outside the zone, and no NS target below a DNAME;\n"
+    "      - no RRset with more records than --max-records-per-type, and no\n"
+    "        NSEC3 or NSEC3PARAM with more iterations than --max-nsec3-iterations\n"
+    "        (the caps zoned applies when it loads the zone; docs/CONFIG.md);\n"
     "    and warns about data occluded by a delegation or a DNAME, delegations\n"
     "    missing glue, in-zone NS targets without addresses, and RRsets whose\n"
     "    records have different TTLs (the first TTL is used, as BIND does).\n"
@@ -71,6 +76,12 @@ const std::string_view kCheckZoneHelp =
     "              \"expired_signatures\", \"expiring_signatures\", and when present\n"
     "              \"nsec3\": {\"iterations\", \"salt\" (hex, \"\" for none), \"opt_out\"},\n"
     "              \"earliest_expiration\": {\"time\" (UTC, ISO 8601), \"owner\", \"type\"}}}.\n"
+    "    --max-records-per-type N\n"
+    "              the most records one RRset may hold (default 1000, as zoned's\n"
+    "              zone key of the same name).\n"
+    "    --max-nsec3-iterations N\n"
+    "              the most NSEC3 hash iterations (default 100, as zoned's zone\n"
+    "              key of the same name).\n"
     "    -h, --help\n"
     "              print this help.\n"
     "\n"
@@ -84,7 +95,17 @@ const std::string_view kCheckZoneHelp =
 
 namespace {
 
-const CommandSpec kSpec{"check-zone", "usage: zonectl check-zone [--dump] [--json] ZONE FILE", kCheckZoneHelp};
+const CommandSpec kSpec{"check-zone",
+                        "usage: zonectl check-zone [--dump] [--json] [--max-records-per-type N] "
+                        "[--max-nsec3-iterations N] ZONE FILE",
+                        kCheckZoneHelp};
+
+// A cap given on the command line: a whole number from 0 to `most`.
+[[nodiscard]] bool parse_cap(std::string_view text, std::uint64_t most, std::uint64_t& out) {
+  const char* end = text.data() + text.size();
+  const auto [ptr, ec] = std::from_chars(text.data(), end, out);
+  return ec == std::errc{} && ptr == end && out <= most;
+}
 
 [[nodiscard]] std::string salt_text(const Nsec3Summary& nsec3) {
   std::string hex;
@@ -129,21 +150,36 @@ void print_dnssec(const DnssecReport& report) {
 int run_check_zone(std::span<const std::string_view> args) {
   bool dump = false;
   bool json = false;
+  std::string_view max_records, max_iterations;
   const Flag flags[] = {{"--dump", &dump}, {"--json", &json}};
+  const ValueOption options[] = {{"", "--max-records-per-type", &max_records},
+                                 {"", "--max-nsec3-iterations", &max_iterations}};
   std::vector<std::string_view> positional;
-  if (auto stop = parse_args(kSpec, args, flags, positional)) return *stop;
+  if (auto stop = parse_args(kSpec, args, flags, positional, options)) return *stop;
   if (positional.size() != 2) return usage_error(kSpec, "expected ZONE and FILE");
+  zone::ZoneLimits limits;
+  std::uint64_t cap = 0;
+  if (!max_records.empty()) {
+    if (!parse_cap(max_records, 65535, cap) || cap == 0)
+      return usage_error(kSpec, "--max-records-per-type takes a number from 1 to 65535");
+    limits.max_records_per_type = cap;
+  }
+  if (!max_iterations.empty()) {
+    if (!parse_cap(max_iterations, 2500, cap))
+      return usage_error(kSpec, "--max-nsec3-iterations takes a number from 0 to 2500");
+    limits.max_nsec3_iterations = static_cast<std::uint16_t>(cap);
+  }
   if (dump && json) return usage_error(kSpec, "--dump and --json cannot be combined");
   auto origin = zone_argument(positional[0]);
   if (!origin) return usage_error(kSpec, "bad zone name: " + origin.error());
 
-  zone::ParseOptions options;
-  options.origin = *origin;
+  zone::ParseOptions parse_options;
+  parse_options.origin = *origin;
   zone::RecordList records;
-  auto outcome = zone::parse_master_file(std::string(positional[1]), options, records);
+  auto outcome = zone::parse_master_file(std::string(positional[1]), parse_options, records);
   DnssecReport dnssec;
   if (outcome.ok()) {
-    zone::check_zone(records, *origin, outcome.files, outcome.diagnostics);
+    zone::check_zone(records, *origin, limits, outcome.files, outcome.diagnostics);
     dnssec = inspect_dnssec(records, *origin, outcome.files, std::time(nullptr));
     add_dnssec_warnings(dnssec, outcome.files, outcome.diagnostics);
   }
@@ -178,7 +214,7 @@ int run_check_zone(std::span<const std::string_view> args) {
 
   print_diagnostics(outcome.diagnostics);
   if (!valid) {
-    if (errors >= options.max_errors)
+    if (errors >= parse_options.max_errors)
       std::fprintf(stderr, "zonectl check-zone: stopped after %zu errors\n", errors);
     std::fprintf(stderr, "zone %s: %zu error(s), not loadable\n", origin->to_text().c_str(),
                  errors);

@@ -80,7 +80,7 @@ int run_export(std::span<const std::string_view> args) {
   // master file whose records all parsed.
   if (loaded && errors == 0) {
     const std::vector<std::string> files{database};
-    zone::check_zone(records, *origin, files, diags);
+    zone::check_zone(records, *origin, zone::ZoneLimits{}, files, diags);
     count_diagnostics(diags, errors, warnings);
   }
   const bool valid = loaded && errors == 0;

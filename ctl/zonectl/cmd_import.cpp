@@ -81,7 +81,7 @@ int run_import(std::span<const std::string_view> args) {
   options.origin = *origin;
   zone::RecordList records;
   auto outcome = zone::parse_master_file(file, options, records);
-  if (outcome.ok()) zone::check_zone(records, *origin, outcome.files, outcome.diagnostics);
+  if (outcome.ok()) zone::check_zone(records, *origin, zone::ZoneLimits{}, outcome.files, outcome.diagnostics);
   const bool valid = outcome.ok();
   std::size_t errors = 0, warnings = 0;
   count_diagnostics(outcome.diagnostics, errors, warnings);

@@ -151,6 +151,8 @@ zones:
   - domain: Example.ORG
     file: /var/lib/zones/example.org.zone
     role: primary
+    max-records-per-type: 5000
+    max-nsec3-iterations: 0
   - domain: .
     sqlite: ./db/root.db
     sqlite-poll: 30
@@ -189,6 +191,10 @@ zones:
   CHECK(config.zones[0].domain.equals_exact(name("example.org.")));  // lowercased, absolute
   CHECK(config.zones[0].file == "/var/lib/zones/example.org.zone");
   CHECK(config.zones[0].role == ZoneRole::Primary);
+  CHECK(config.zones[0].limits == zone::ZoneLimits{.max_records_per_type = 5000, .max_nsec3_iterations = 0});
+  CHECK(config.zones[1].limits == zone::ZoneLimits{});  // the defaults
+  CHECK(config.zones[1].limits.max_records_per_type == 1000);
+  CHECK(config.zones[1].limits.max_nsec3_iterations == 100);
   CHECK(config.zones[1].domain.is_root());
   CHECK(config.zones[1].sqlite == "/etc/zoned/db/root.db");
   CHECK(config.zones[1].sqlite_poll == 30s);
@@ -296,6 +302,10 @@ const std::vector<BadConfig> kBadConfigs{
      "`role` cannot be `master` (one of: primary, secondary)"},
     {"secondary zone before transfers exist", "zones:\n  - domain: a.\n    file: x\n    role: secondary\n", 4,
      11, "`role: secondary` needs zone transfers"},
+    {"max-records-per-type of 0", "zones:\n  - domain: a.\n    file: x\n    max-records-per-type: 0\n", 4, 27,
+     "`max-records-per-type`"},
+    {"max-nsec3-iterations above RFC 5155's largest",
+     "zones:\n  - domain: a.\n    file: x\n    max-nsec3-iterations: 2501\n", 4, 27, "`max-nsec3-iterations`"},
     {"sqlite-poll on a file zone", "zones:\n  - domain: a.\n    file: x\n    sqlite-poll: 10s\n", 4,
      18, "`sqlite-poll` applies only to zones with `sqlite`"},
     {"sqlite-poll in milliseconds", "zones:\n  - domain: a.\n    sqlite: x\n    sqlite-poll: 1500ms\n",

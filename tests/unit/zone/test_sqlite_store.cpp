@@ -70,7 +70,7 @@ RecordList parsed(std::string_view text, std::string_view origin = "example.com.
   auto outcome = parse(text, rl, origin);
   REQUIRE(outcome.ok());
   std::vector<Diagnostic> diags;
-  check_zone(rl, name(origin), outcome.files, diags);
+  check_zone(rl, name(origin), ZoneLimits{}, outcome.files, diags);
   REQUIRE(count(diags, Severity::Error) == 0);
   return rl;
 }
@@ -90,7 +90,7 @@ std::vector<Diagnostic> load_checked(const fs::path& db, std::string_view origin
   REQUIRE_MESSAGE(loaded.ok(), (loaded.ok() ? "" : loaded.error()));
   if (count(diags, Severity::Error) == 0) {
     const std::vector<std::string> files{db.string()};
-    check_zone(rl, name(origin), files, diags);
+    check_zone(rl, name(origin), ZoneLimits{}, files, diags);
   }
   return diags;
 }

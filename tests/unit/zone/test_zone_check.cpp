@@ -5,6 +5,7 @@
 #include "zone/record_list.hpp"
 #include "zone/zone_check.hpp"
 #include "zone/zone_dump.hpp"
+#include "zone/zone_version.hpp"
 #include "zone_test_util.hpp"
 
 using namespace zoned;
@@ -12,11 +13,11 @@ using namespace zoned::zone;
 using namespace zoned::zone::test;
 
 namespace {
-std::vector<Diagnostic> check(std::string_view text, RecordList& rl) {
+std::vector<Diagnostic> check(std::string_view text, RecordList& rl, const ZoneLimits& limits = {}) {
   auto out = parse(text, rl);
   REQUIRE(out.ok());
   std::vector<Diagnostic> ds;
-  check_zone(rl, name("example.com."), out.files, ds);
+  check_zone(rl, name("example.com."), limits, out.files, ds);
   return ds;
 }
 }  // namespace
@@ -207,14 +208,16 @@ TEST_CASE("dump: output larger than one chunk is complete") {
 }
 
 TEST_CASE("check: an RRset may hold at most 65535 records (RRset::count is 16 bits)") {
+  // With max-records-per-type at its largest (zone_limits.hpp).
+  const ZoneLimits largest{.max_records_per_type = kMaxRRsetRecords};
   {
     RecordList rl;
-    auto ds = check(std::string(kApex) + "$GENERATE 1-65535 big TXT \"t$\"\n", rl);
+    auto ds = check(std::string(kApex) + "$GENERATE 1-65535 big TXT \"t$\"\n", rl, largest);
     CHECK(count(ds, Severity::Error) == 0);
   }
   {
     RecordList rl;
-    auto ds = check(std::string(kApex) + "$GENERATE 0-65535 big TXT \"t$\"\nbig A 192.0.2.7\n", rl);
+    auto ds = check(std::string(kApex) + "$GENERATE 0-65535 big TXT \"t$\"\nbig A 192.0.2.7\n", rl, largest);
     const Diagnostic* e = find_diag(ds, "big.example.com. TXT has more than 65535 records", Severity::Error);
     REQUIRE(e != nullptr);
     CHECK(e->line == 5);
