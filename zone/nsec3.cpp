@@ -74,12 +74,17 @@ std::optional<Nsec3Hash> owner_hash(std::span<const std::uint8_t> owner, std::sp
 
 bool hash_less(const Nsec3Entry& e, const Nsec3Hash& h) noexcept { return e.hash < h; }
 
+thread_local std::uint64_t hashes_on_this_thread = 0;
+
 }  // namespace
+
+std::uint64_t nsec3_hashes_on_this_thread() noexcept { return hashes_on_this_thread; }
 
 Nsec3Hash nsec3_hash(std::span<const std::uint8_t> name, const Nsec3Params& params) noexcept {
   std::array<std::uint8_t, dns::Name::kMaxWireLength> lower;
   const std::size_t length = std::min(name.size(), lower.size());
   for (std::size_t i = 0; i < length; ++i) lower[i] = dns::ascii_lower(name[i]);
+  ++hashes_on_this_thread;
   // IH(salt, x, 0) = H(x || salt); IH(salt, x, k) = H(IH(salt, x, k-1) || salt).
   dns::Sha1 sha;
   sha.update({lower.data(), length});

@@ -35,6 +35,9 @@ struct Nsec3Params {
 // RFC 5155 §5: IH(salt, x, k). `name` is an uncompressed wire name; it is
 // lowercased (canonical form, RFC 4034 §6.2) while hashing.
 [[nodiscard]] Nsec3Hash nsec3_hash(std::span<const std::uint8_t> name, const Nsec3Params& params) noexcept;
+// How many nsec3_hash calls this thread has made: what NSEC3 denial costs, in
+// the unit that iterations multiply (docs/robustness.md case 31).
+[[nodiscard]] std::uint64_t nsec3_hashes_on_this_thread() noexcept;
 
 // One NSEC3 record of the chain: its owner's node, the NSEC3 RRset there
 // (its RRSIGs hang off RRset::rrsigs), and the owner hash decoded.

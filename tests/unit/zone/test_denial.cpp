@@ -235,6 +235,36 @@ TEST_CASE("denial: NSEC3 proofs for each kind of lookup result, with opt-out") {
   CHECK(sorted({matching("w.example."), covering("foo.w.example."), matching("*.w.example.")}).size() == 3);
 }
 
+TEST_CASE("denial: an NSEC3 proof hashes each name once, three names at most, however deep the query") {
+  const auto v = build_zone(nsec3_zone_text(), "example.");
+  std::string deep = "nothere.example.";
+  for (int i = 0; i < 60; ++i) deep.insert(0, std::string(1, 'l').append(std::to_string(i)).append("."));
+  struct Cost {
+    std::string qname;
+    RRType qtype;
+    std::uint64_t hashes;
+  };
+  // The apex's hash and its wildcard's are kept with the chain: a flood of
+  // random names below the apex costs one hash each (the next closer name).
+  const std::vector<Cost> costs = {
+      {"nothere.example.", RRType::A, 1},       // next closer
+      {deep, RRType::A, 1},                     // the same: the labels below it are never hashed
+      {"zzz.a.example.", RRType::A, 3},         // encloser a, next closer zzz.a, *.a
+      {"more.zzz.a.example.", RRType::A, 3},    // the same three
+      {"a.example.", RRType::MX, 1},            // the name itself
+      {"foo.w.example.", RRType::TXT, 1},       // wildcard answer: next closer
+      {"foo.w.example.", RRType::A, 3},         // wildcard NODATA: w, foo.w, *.w
+      {"foo.d.example.", RRType::A, 1},         // d has no NSEC3: hashed once, matched, then covered
+      {"a.example.", RRType::A, 0},             // an answer proves nothing
+  };
+  for (const Cost& c : costs) {
+    CAPTURE(c.qname);
+    const std::uint64_t before = nsec3_hashes_on_this_thread();
+    (void)select(*v, c.qname, c.qtype);
+    CHECK(nsec3_hashes_on_this_thread() - before == c.hashes);
+  }
+}
+
 TEST_CASE("denial: an NSEC3 chain of the root zone proves from the root down") {
   std::string text =
       "$TTL 3600\n"
