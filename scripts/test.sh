@@ -2,10 +2,11 @@
 # The newcomer's second command (and what CI runs): install what is missing,
 # build the release and the ASan+UBSan configurations, run the unit tests in
 # both (the RRL ones 50 times over in release), the system tests against
-# both, the concurrency tests under TSan, and a
-# short fuzzing pass on every libFuzzer target. Ends with one summary line: "summary: N passed, N failed".
+# both, the concurrency tests under TSan, a replay of every committed fuzz
+# corpus entry and a short fuzzing pass on every libFuzzer target. Ends with
+# one summary line: "summary: N passed, N failed".
 #
-#   ZONED_FUZZ_SECONDS  seconds per fuzz target (default 10; 0 skips fuzzing)
+#   ZONED_FUZZ_SECONDS  seconds per fuzz target (default 10; 0 skips the fuzzing, not the replay)
 set -uo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
@@ -71,6 +72,9 @@ if stage "build (tsan)" bash -c "cmake --preset tsan >/dev/null && cmake --build
   count_ctest "$logs/ctest-tsan.log"
 fi
 
+# Every committed corpus entry is replayed on its own (a regression corpus:
+# each once fixed a crash or covers a case), then new inputs are searched for.
+stage "fuzz corpus replay (ASan+UBSan)" scripts/fuzz.sh --replay
 fuzz_seconds=${ZONED_FUZZ_SECONDS:-10}
 if [[ $fuzz_seconds != 0 ]]; then
   stage "fuzz (${fuzz_seconds}s per target, ASan+UBSan)" scripts/fuzz.sh "$fuzz_seconds"

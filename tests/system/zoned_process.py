@@ -60,6 +60,8 @@ REPO = Path(__file__).resolve().parents[2]
 ZONED = Path(os.environ.get("ZONED", REPO / "build" / "release" / "server" / "zoned")).resolve()
 ZONECTL = Path(os.environ.get("ZONECTL", REPO / "build" / "release" / "ctl" / "zonectl")).resolve()
 LOOPBACK = "127.0.0.1"
+# What ASan, LeakSanitizer and UBSan print (docs/robustness.md case 40).
+SANITIZER_MARKERS = ("AddressSanitizer", "LeakSanitizer", "runtime error:")
 
 
 @dataclass
@@ -147,6 +149,16 @@ class ZonedProcess(ServerProcess):
         self.stop()
         raise ZonedError(f"zoned not answering on port {self.port} after "
                          f"{self.start_timeout}s:\n{self.log_text()}")
+
+    def stop(self) -> int | None:
+        """As ServerProcess.stop(), then fails (AssertionError, the process
+        stopped) when the log holds a sanitizer report: every zoned a system
+        test runs is checked, however the test stops it."""
+        status = super().stop()
+        log = self.log_text()
+        if any(marker in log for marker in SANITIZER_MARKERS):
+            raise AssertionError(f"sanitizer report in {self.log_path}:\n{log[-8000:]}")
+        return status
 
     def reload(self) -> None:
         """SIGHUP: reload the config and every changed zone."""
