@@ -148,3 +148,85 @@ def test_nsec3_iterations_over_the_cap_refused_until_the_cap_is_raised(zoned_fac
     raised = zonectl(None, "check-zone", "--max-nsec3-iterations", "150", "example.com", zone_file)
     assert raised.rc == 0, (raised.stdout, raised.stderr)
     assert "error" not in raised.stderr, raised.stderr
+
+
+# ---- case 29: records per RRset, and the additional section -----------------------
+
+def many_mx_zone_text(origin: str, mx_count: int, serial: int = 1) -> str:
+    """`mx.<origin>` with `mx_count` MX records, each target an in-zone name
+    with an A record (so each could bring an address into the additional
+    section)."""
+    lines = [f"$ORIGIN {origin}", "$TTL 3600",
+             f"@    SOA ns1 hostmaster {serial} 7200 3600 1209600 300", "@    NS  ns1",
+             "ns1  A   192.0.2.1"]
+    lines += [f"mx   MX  10 t{i:04d}" for i in range(mx_count)]
+    lines += [f"t{i:04d} A 10.0.{i // 250}.{i % 250 + 1}" for i in range(mx_count)]
+    return "\n".join(lines) + "\n"
+
+
+def mx_answer(server, qname: str):
+    """An MX query over TCP with EDNS (payload 1232): (reply, MX rdata count,
+    additional A RRsets)."""
+    reply = server.query(qname, "MX", tcp=True, use_edns=0, payload=1232)
+    mx = [rrset for rrset in reply.answer if rrset.rdtype == dns.rdatatype.MX]
+    return reply, sum(len(rrset) for rrset in mx), [
+        rrset for rrset in reply.additional if rrset.rdtype in (dns.rdatatype.A, dns.rdatatype.AAAA)]
+
+
+def test_thousand_mx_served_with_capped_additional_and_1001_refused(zoned_factory, tmp_path):
+    """docs/robustness.md case 29: 1,000 MX at one name (the default
+    max-records-per-type) loads and answers all 1,000 over TCP with at most
+    kMaxAdditionalTargets (32, server/query/response_builder.hpp) target
+    address RRsets in the additional section; 1,001 MX at one name does not
+    load at start (SERVFAIL, zone-status and the log name owner, type, count
+    and cap), a zone-commit adding a 1,001st MX is refused with the same
+    message and the served zone and its file are unchanged; check-zone
+    refuses it unless given a higher --max-records-per-type."""
+    ok_file = tmp_path / "mx.example.zone"
+    ok_file.write_text(many_mx_zone_text("mx.example.", DEFAULT_MAX_RECORDS_PER_TYPE))
+    over_file = tmp_path / "over.example.zone"
+    over_file.write_text(many_mx_zone_text("over.example.", DEFAULT_MAX_RECORDS_PER_TYPE + 1))
+    server, path = start_with_control(zoned_factory, tmp_path, MX_PORT,
+                                      [ZoneEntry("mx.example.", file=ok_file),
+                                       ZoneEntry("over.example.", file=over_file)])
+
+    # 1,000: served whole; the additional section stays capped but is not empty.
+    reply, mx_count, addresses = mx_answer(server, "mx.mx.example.")
+    assert reply.rcode() == dns.rcode.NOERROR and not reply.flags & dns.flags.TC
+    assert mx_count == DEFAULT_MAX_RECORDS_PER_TYPE
+    assert 0 < len(addresses) <= MAX_ADDITIONAL_TARGETS, len(addresses)
+    targets = {rdata.exchange for rrset in reply.answer for rdata in rrset}
+    assert all(rrset.name in targets and len(rrset) == 1 for rrset in addresses)
+    assert len({rrset.name for rrset in addresses}) == len(addresses)
+
+    # 1,001: refused at start, naming owner, type, count and cap.
+    expected = (f"mx.over.example. MX: {DEFAULT_MAX_RECORDS_PER_TYPE + 1} records in one RRset "
+                f"exceed the cap max-records-per-type {DEFAULT_MAX_RECORDS_PER_TYPE}")
+    assert server.query("over.example.", "SOA").rcode() == dns.rcode.SERVFAIL
+    over_status = zonectl(path, "zone-status", "over.example", json=True).json["zones"][0]
+    assert over_status["serial"] is None and expected in over_status["error"], over_status
+    assert f"{over_file}:6:1: error: {expected}" in server.log_text()
+
+    # A 1,001st MX through a transaction: the commit is refused, nothing changes.
+    before = ok_file.read_bytes()
+    begun = zonectl(path, "zone-begin", "mx.example")
+    assert begun.rc == 0, begun.stderr
+    added = zonectl(path, "zone-set", "mx.example", "mx", "3600", "MX", "10", "t1000")
+    assert added.rc == 0, added.stderr
+    error = refused(zonectl(path, "zone-commit", "mx.example"))
+    assert "commit of zone mx.example. failed, nothing changed" in error, error
+    assert (f"mx.mx.example. MX: {DEFAULT_MAX_RECORDS_PER_TYPE + 1} records in one RRset exceed "
+            f"the cap max-records-per-type {DEFAULT_MAX_RECORDS_PER_TYPE}") in error, error
+    aborted = zonectl(path, "zone-abort", "mx.example")
+    assert aborted.rc == 0, aborted.stderr
+    assert server.serial("mx.example.") == 1
+    assert mx_answer(server, "mx.mx.example.")[1] == DEFAULT_MAX_RECORDS_PER_TYPE
+    assert ok_file.read_bytes() == before
+    status = zonectl(path, "zone-status", "mx.example", json=True).json["zones"][0]
+    assert status["serial"] == 1, status
+
+    # check-zone: the same cap, raised by its option.
+    checked = zonectl(None, "check-zone", "over.example", over_file)
+    assert checked.rc == 1 and f"{over_file}:6:1: error: {expected}" in checked.stderr, checked.stderr
+    raised = zonectl(None, "check-zone", "--max-records-per-type", "1001", "over.example", over_file)
+    assert raised.rc == 0, (raised.stdout, raised.stderr)
