@@ -33,7 +33,9 @@ import dns.exception
 import dns.flags
 import dns.message
 import dns.name
+import dns.query
 import dns.rcode
+import dns.rdataclass
 import dns.rdatatype
 import pytest
 
@@ -230,3 +232,126 @@ def test_thousand_mx_served_with_capped_additional_and_1001_refused(zoned_factor
     assert checked.rc == 1 and f"{over_file}:6:1: error: {expected}" in checked.stderr, checked.stderr
     raised = zonectl(None, "check-zone", "--max-records-per-type", "1001", "over.example", over_file)
     assert raised.rc == 0, (raised.stdout, raised.stderr)
+
+
+# ---- case 26: a signed answer above 4,096 bytes --------------------------------------
+
+SIGNED_ORIGIN = "big.caps.test."
+TXT_RECORDS = 20
+TXT_LENGTH = 250
+UDP_PAYLOAD = 1232
+# unbound resolves with a few upstream queries on loopback; the bound only
+# matters when something does not answer.
+RESOLVER_TIMEOUT = 5.0
+
+
+def signed_zone_source() -> str:
+    lines = ["$TTL 3600", "@    SOA ns1 hostmaster 1 7200 3600 1209600 300", "@    NS  ns1",
+             "ns1  A   192.0.2.1"]
+    lines += [f'big  TXT "{chr(ord("a") + i) * TXT_LENGTH}"' for i in range(TXT_RECORDS)]
+    return "\n".join(lines) + "\n"
+
+
+needs_signing = pytest.mark.skipif(
+    not (shutil.which(KEYGEN) and shutil.which(SIGNZONE)),
+    reason="dnssec-keygen and dnssec-signzone (bind9-utils) are needed")
+
+
+def _receive(sock: socket.socket, count: int) -> bytes:
+    data = b""
+    while len(data) < count:
+        chunk = sock.recv(count - len(data))
+        if not chunk:
+            raise EOFError(f"connection closed after {len(data)} of {count} bytes")
+        data += chunk
+    return data
+
+
+def exchange(server, message: dns.message.Message, *, tcp: bool) -> tuple[dns.message.Message, int]:
+    """(reply, its size on the wire) for one query over UDP or TCP."""
+    wire = message.to_wire()
+    if tcp:
+        with socket.create_connection((server.address, server.port), timeout=QUERY_TIMEOUT) as sock:
+            sock.sendall(struct.pack("!H", len(wire)) + wire)
+            reply = _receive(sock, struct.unpack("!H", _receive(sock, 2))[0])
+    else:
+        with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as sock:
+            sock.settimeout(QUERY_TIMEOUT)
+            sock.sendto(wire, (server.address, server.port))
+            reply = sock.recv(65535)
+    return dns.message.from_wire(reply), len(reply)
+
+
+def rrsets_of(section) -> dict:
+    return {(rrset.name, rrset.rdtype, rrset.covers): rrset for rrset in section}
+
+
+@pytest.fixture
+def signed_big(tmp_path):
+    """The zone signed (ECDSAP256SHA256, KSK and ZSK, NSEC): a SignedZone."""
+    return _sign(SIGNED_ORIGIN, signed_zone_source(), tmp_path / "signing", Variant("big", NSEC))
+
+
+@needs_signing
+def test_signed_answer_over_4096_bytes_truncated_whole_then_complete_over_tcp(
+        zoned_factory, tmp_path, signed_big):
+    """docs/robustness.md case 26 (the seed failure "DNSSEC answers that
+    break over TCP"): a signed TXT RRset of 20 x 250 bytes. UDP, EDNS 1232,
+    DO: TC=1 and no partial RRset; TCP with DO: all 20 records and the RRSIG
+    over them, above 4,096 bytes, and the RRSIG verifies against the DNSKEY
+    the zoned serves, which matches the zone's DS; a validating unbound with
+    that DS as trust anchor answers it secure (AD), having had to retry over
+    TCP (zoned's counters: a truncated answer, then a TCP query)."""
+    server, path = start_with_control(zoned_factory, tmp_path, SIGNED_PORT,
+                                      [ZoneEntry(SIGNED_ORIGIN, file=signed_big.path)])
+    qname = dns.name.from_text("big." + SIGNED_ORIGIN)
+    query = dns.message.make_query(qname, "TXT", want_dnssec=True, payload=UDP_PAYLOAD)
+
+    full, full_size = exchange(server, query, tcp=True)
+    assert full.rcode() == dns.rcode.NOERROR and not full.flags & dns.flags.TC, full
+    answer = rrsets_of(full.answer)
+    txt = answer.get((qname, dns.rdatatype.TXT, dns.rdatatype.NONE))
+    sigs = answer.get((qname, dns.rdatatype.RRSIG, dns.rdatatype.TXT))
+    assert txt is not None and len(txt) == TXT_RECORDS, full
+    assert sigs is not None and len(sigs) >= 1, full
+    assert full_size > 4096, full_size
+
+    truncated, truncated_size = exchange(server, query, tcp=False)
+    assert truncated.flags & dns.flags.TC, truncated
+    assert truncated_size <= UDP_PAYLOAD, truncated_size
+    complete = rrsets_of(full.answer) | rrsets_of(full.authority) | rrsets_of(full.additional)
+    for name, section in (("answer", truncated.answer), ("authority", truncated.authority),
+                          ("additional", truncated.additional)):
+        for key, rrset in rrsets_of(section).items():
+            assert key in complete and rrset == complete[key], f"partial RRset in the {name} section: {rrset}"
+
+    # The signature verifies against the served DNSKEY, anchored by the DS.
+    keys, _ = exchange(server, dns.message.make_query(SIGNED_ORIGIN, "DNSKEY", want_dnssec=True),
+                       tcp=True)
+    dnskey = keys.find_rrset(keys.answer, dns.name.from_text(SIGNED_ORIGIN), dns.rdataclass.IN,
+                             dns.rdatatype.DNSKEY)
+    anchors = {dns.dnssec.make_ds(SIGNED_ORIGIN, key, "SHA256").to_text() for key in dnskey}
+    assert set(signed_big.ds) <= anchors
+    dns.dnssec.validate(txt, sigs, {dns.name.from_text(SIGNED_ORIGIN): dnskey})
+
+    # A validating resolver: UDP is truncated, the TCP retry validates.
+    if not shutil.which(UNBOUND):
+        pytest.skip("unbound is needed for the end-to-end half")
+    before = zonectl(path, "stats", json=True).json
+    resolver_dir = tmp_path / "unbound"
+    resolver_dir.mkdir()
+    anchors = [f"{SIGNED_ORIGIN} DS {ds}" for ds in signed_big.ds]
+    with UnboundProcess(resolver_dir, RESOLVER_PORT, [StubZone(SIGNED_ORIGIN, LOOPBACK, SIGNED_PORT)],
+                        anchors) as unbound:
+        try:
+            resolved = dns.query.tcp(query, unbound.address, port=unbound.port, timeout=RESOLVER_TIMEOUT)
+        except dns.exception.Timeout:
+            pytest.fail(f"unbound gave no answer in {RESOLVER_TIMEOUT}s:\n{unbound.log_text()[-4000:]}")
+        log = unbound.log_text()
+    assert resolved.rcode() == dns.rcode.NOERROR, f"{resolved}\n{log[-4000:]}"
+    assert resolved.flags & dns.flags.AD, f"not validated:\n{resolved}\n{log[-4000:]}"
+    resolved_txt = [rrset for rrset in resolved.answer if rrset.rdtype == dns.rdatatype.TXT]
+    assert len(resolved_txt) == 1 and resolved_txt[0] == txt, resolved
+    after = zonectl(path, "stats", json=True).json
+    assert after["truncated"] > before["truncated"], (before, after)
+    assert after["queries"]["tcp"] > before["queries"]["tcp"], (before, after)
