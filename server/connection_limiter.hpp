@@ -10,8 +10,21 @@
 #include <mutex>
 #include <optional>
 #include <span>
+#include <string>
 
 namespace zoned::server {
+
+// The cap that refused a connection.
+enum class TcpCap : std::uint8_t { Total, PerClient };
+
+// Connections refused since the last take_refusals(), for the log.
+struct TcpRefusals {
+  std::uint64_t over_total = 0;       // max-connections
+  std::uint64_t over_per_client = 0;  // max-connections-per-client
+  std::string busiest_client;         // the address refused most often ("" if none)
+  std::uint64_t busiest_count = 0;
+  [[nodiscard]] std::uint64_t count() const noexcept { return over_total + over_per_client; }
+};
 
 class ConnectionLimiter {
  public:
@@ -45,19 +58,31 @@ class ConnectionLimiter {
     ClientKey client_;
   };
 
-  // A ticket, or nothing when the total or this client's cap is reached.
-  [[nodiscard]] std::optional<Ticket> admit(std::span<const std::uint8_t> client_address);
+  // A ticket, or nothing when the total or this client's cap is reached
+  // (then *refused_by, if given, says which).
+  [[nodiscard]] std::optional<Ticket> admit(std::span<const std::uint8_t> client_address,
+                                            TcpCap* refused_by = nullptr);
 
   [[nodiscard]] std::size_t total() const;
 
+  // The refusals since the last call, and starts counting afresh.
+  [[nodiscard]] TcpRefusals take_refusals();
+
+  // Clients whose refusals are told apart between two take_refusals(): a
+  // flood from more addresses still counts, without more memory.
+  static constexpr std::size_t kTrackedRefusedClients = 256;
+
  private:
   void release(const ClientKey& client) noexcept;
+  void note_refusal(const ClientKey& client, TcpCap cap);
 
   const std::size_t max_total_;
   const std::size_t max_per_client_;
   mutable std::mutex mutex_;
   std::size_t total_ = 0;
   std::map<ClientKey, std::size_t> per_client_;  // only clients with connections
+  TcpRefusals refusals_;
+  std::map<ClientKey, std::uint64_t> refused_clients_;  // at most kTrackedRefusedClients
 };
 
 }  // namespace zoned::server

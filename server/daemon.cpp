@@ -179,6 +179,7 @@ void Daemon::on_tick() {
   manager_.poll(now);
   rrl_.sweep(static_cast<std::uint32_t>(std::time(nullptr)));  // the workers' clock
   rrl_.log_activity(now);
+  if (network_) network_->log_tcp_refusals(now);
   if (now >= next_cookie_rotation_) {
     if (auto rotated = rotate(cookies_)) {
       cookies_ = *rotated;

@@ -1,5 +1,7 @@
 #include "server/network.hpp"
 
+#include <spdlog/spdlog.h>
+
 #include <algorithm>
 #include <boost/system/system_error.hpp>
 #include <system_error>
@@ -33,6 +35,10 @@ struct Network::Impl {
   // Outlives the workers: their connections hold its tickets.
   ConnectionLimiter limiter;
   std::vector<std::unique_ptr<Worker>> workers;
+  // log_tcp_refusals(): when the refusals now counted began, and the earliest
+  // next summary.
+  std::chrono::steady_clock::time_point refusals_since = std::chrono::steady_clock::now();
+  std::chrono::steady_clock::time_point next_refusal_log{};
 };
 
 Network::Network(const NetworkSettings& settings, const zone::ZoneSet& zones,
@@ -42,6 +48,22 @@ Network::Network(const NetworkSettings& settings, const zone::ZoneSet& zones,
     : impl_(std::make_unique<Impl>(settings, zones, domain, engine_settings, rrl, stats)) {}
 
 Network::~Network() { stop(); }
+
+void Network::log_tcp_refusals(std::chrono::steady_clock::time_point now) {
+  Impl& s = *impl_;
+  if (now < s.next_refusal_log) return;
+  const TcpRefusals refused = s.limiter.take_refusals();
+  const auto seconds =
+      std::max<std::int64_t>(1, std::chrono::round<std::chrono::seconds>(now - s.refusals_since).count());
+  s.refusals_since = now;
+  if (refused.count() == 0) return;
+  spdlog::warn("tcp: refused {} connection(s) in the last {} s: {} over max-connections ({}), {} over "
+               "max-connections-per-client ({}); most from {} ({})",
+               refused.count(), seconds, refused.over_total, s.settings.tcp.max_connections,
+               refused.over_per_client, s.settings.tcp.max_connections_per_client, refused.busiest_client,
+               refused.busiest_count);
+  s.next_refusal_log = now + kTcpRefusalLogInterval;
+}
 
 Result<bool> Network::Impl::open_sockets() {
   for (const ListenAddress& address : settings.listen) {

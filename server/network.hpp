@@ -7,6 +7,7 @@
 // answering threads has its own QueryEngine, counters and ReaderHandle on
 // the zone set's ReclaimDomain, online only while it answers.
 #include <atomic>
+#include <chrono>
 #include <memory>
 #include <vector>
 
@@ -19,6 +20,8 @@
 #include "zone/zone_set.hpp"
 
 namespace zoned::server {
+
+inline constexpr std::chrono::seconds kTcpRefusalLogInterval{10};
 
 struct NetworkSettings {
   std::vector<ListenAddress> listen;
@@ -54,6 +57,11 @@ class Network {
 
   // "udp 127.0.0.1@5353 x2", ... for the start-up log.
   [[nodiscard]] std::vector<std::string> describe_sockets() const;
+
+  // Control thread, once a second: logs the TCP connections refused over a
+  // connection limit, with the client refused most, at most every
+  // kTcpRefusalLogInterval (the first refusals of a run at once).
+  void log_tcp_refusals(std::chrono::steady_clock::time_point now = std::chrono::steady_clock::now());
 
  private:
   struct Impl;

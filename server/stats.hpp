@@ -44,6 +44,7 @@ enum class StatsEvent : std::size_t {
   RrlSlipped,    // responses RRL replaced by a truncated one
   TcpAccepted,   // TCP connections taken
   TcpRefused,    // TCP connections closed at once, over a connection limit
+  TcpRefusedPerClient,  // of those, over the per-client limit
   kCount,
 };
 
@@ -98,6 +99,10 @@ class alignas(64) WorkerCounters {
   void record(Transport transport, const Outcome& outcome, RrlAction action) noexcept;
   void tcp_accepted() noexcept { add(StatsEvent::TcpAccepted); }
   void tcp_refused() noexcept { add(StatsEvent::TcpRefused); }  // over a connection limit
+  void tcp_refused_per_client() noexcept {  // over the per-client limit (counted in tcp_refused too)
+    add(StatsEvent::TcpRefused);
+    add(StatsEvent::TcpRefusedPerClient);
+  }
 
  private:
   friend class ServerStats;

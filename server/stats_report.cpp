@@ -126,7 +126,10 @@ nlohmann::json stats_json(const StatsReport& report) {
         {"slipped", t.event(StatsEvent::RrlSlipped)}}},
       {"tcp_connections",
        {{"accepted", t.event(StatsEvent::TcpAccepted)},
-        {"refused", t.event(StatsEvent::TcpRefused)}}},
+        {"refused", t.event(StatsEvent::TcpRefused)},
+        {"refused_over_max_connections",
+         t.event(StatsEvent::TcpRefused) - t.event(StatsEvent::TcpRefusedPerClient)},
+        {"refused_over_max_connections_per_client", t.event(StatsEvent::TcpRefusedPerClient)}}},
       {"zones", std::move(zones)},
   };
 }
@@ -225,6 +228,10 @@ std::string prometheus_text(const StatsReport& report) {
             "TCP connections accepted, or refused over a connection limit.");
   w.sample({{"result", "accepted"}}, t.event(StatsEvent::TcpAccepted));
   w.sample({{"result", "refused"}}, t.event(StatsEvent::TcpRefused));
+  w.counter("zoned_tcp_refused_total", "TCP connections refused, by the connection limit that was reached.");
+  w.sample({{"limit", "max-connections"}},
+           t.event(StatsEvent::TcpRefused) - t.event(StatsEvent::TcpRefusedPerClient));
+  w.sample({{"limit", "max-connections-per-client"}}, t.event(StatsEvent::TcpRefusedPerClient));
 
   w.counter("zoned_zone_queries_total",
             "Queries a served zone was asked, since the zone was added.");

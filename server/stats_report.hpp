@@ -38,7 +38,8 @@ struct StatsReport {
 //  "qtypes": {"A": n, ..., "other": n}, "opcodes": {"QUERY": n, ...},
 //  "rcodes": {"NOERROR": n, ..., "other": n}, "edns", "do", "truncated",
 //  "malformed", "no_response", "rrl": {"dropped", "slipped"},
-//  "tcp_connections": {"accepted", "refused"},
+//  "tcp_connections": {"accepted", "refused", "refused_over_max_connections",
+//                      "refused_over_max_connections_per_client"},
 //  "zones": [{"zone", "queries", "rcodes": {...}, "serial" (null if none),
 //             "records", "loaded_at" (Unix seconds or null), "error" (null if none)}]}
 // Buckets that are not named (an unassigned rcode or opcode) appear by

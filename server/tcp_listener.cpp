@@ -48,10 +48,15 @@ void TcpListener::serve(boost::asio::ip::tcp::socket socket) {
   if (error) return;  // already gone; the socket closes here
   std::array<std::uint8_t, 16> address{};
   const std::size_t address_size = client_address(peer.data(), address);
-  auto ticket = limiter_.admit({address.data(), address_size});
-  if (!ticket) {
-    context_.counters.tcp_refused();
-    return;  // over a cap: closed as `socket` goes out of scope
+  TcpCap refused_by = TcpCap::Total;
+  auto ticket = limiter_.admit({address.data(), address_size}, &refused_by);
+  if (!ticket) {  // over a cap: closed as `socket` goes out of scope
+    if (refused_by == TcpCap::PerClient) {
+      context_.counters.tcp_refused_per_client();
+    } else {
+      context_.counters.tcp_refused();
+    }
+    return;
   }
   context_.counters.tcp_accepted();
   // Answers are written whole; Nagle would hold back the next one.

@@ -29,7 +29,9 @@ const std::string_view kStatsHelp =
     "              \"queries\": {\"udp\", \"tcp\"}, \"qtypes\", \"opcodes\",\n"
     "              \"rcodes\" (name: count), \"edns\", \"do\", \"truncated\",\n"
     "              \"malformed\", \"no_response\", \"rrl\": {\"dropped\", \"slipped\"},\n"
-    "              \"tcp_connections\": {\"accepted\", \"refused\"}, \"zones\":\n"
+    "              \"tcp_connections\": {\"accepted\", \"refused\",\n"
+    "              \"refused_over_max_connections\",\n"
+    "              \"refused_over_max_connections_per_client\"}, \"zones\":\n"
     "              [{\"zone\", \"queries\", \"rcodes\", \"serial\", \"records\",\n"
     "              \"loaded_at\", \"error\"}]}.\n"
     "\n" ZONECTL_DAEMON_EXIT_STATUS

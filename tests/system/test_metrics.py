@@ -241,3 +241,50 @@ def test_rrl_drops_and_slips_are_counted_as_the_client_saw_them(zoned_factory, t
     assert delta(f"zoned_zone_queries_total{{{ZONE_LABEL}}}") == sent
     assert delta(f'zoned_zone_responses_total{{{ZONE_LABEL},rcode="NOERROR"}}') == len(replies)
     assert delta("zoned_truncated_responses_total") == 0  # slips are counted apart
+
+
+def connect_from(source: str, port: int) -> socket.socket:
+    client = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    client.bind((source, 0))
+    client.connect((LOOPBACK, port))
+    return client
+
+
+def test_tcp_caps_hit_are_logged_once_with_the_client_and_counted(zoned_factory, tmp_path):
+    """docs/robustness.md case 22: connections over a cap are refused, counted by
+    the cap reached, and logged at most once per 10 s with the client refused
+    most (3,000 from one address used to be closed without a word)."""
+    server = start_zoned(zoned_factory, tmp_path, 21410, 21411,
+                         server_options={"tcp": {"max-connections": 6, "max-connections-per-client": 4}})
+    held = [connect_from("127.0.0.2", 21410) for _ in range(4)]
+    refused_per_client = 3000
+    for _ in range(refused_per_client):
+        connect_from("127.0.0.2", 21410).close()
+    held += [connect_from("127.0.0.3", 21410) for _ in range(2)]  # 6 of 6 in all
+    deadline = time.monotonic() + 10
+    while True:
+        counts = scrape(21411)
+        if counts['zoned_tcp_connections_total{result="accepted"}'] == 6 and \
+                counts['zoned_tcp_connections_total{result="refused"}'] == refused_per_client:
+            break
+        assert time.monotonic() < deadline, counts
+        time.sleep(0.05)
+    connect_from("127.0.0.4", 21410).close()  # over the total, though 127.0.0.4 has none
+    while scrape(21411)['zoned_tcp_refused_total{limit="max-connections"}'] != 1:
+        assert time.monotonic() < deadline
+        time.sleep(0.05)
+    counts = scrape(21411)
+    assert counts['zoned_tcp_refused_total{limit="max-connections-per-client"}'] == refused_per_client
+    assert counts['zoned_tcp_connections_total{result="refused"}'] == refused_per_client + 1
+
+    # The first refusals are told at once; what follows waits for the interval.
+    first = server.wait_for_log(r"tcp: refused (\d+) connection\(s\) in the last \d+ s: (\d+) over "
+                                r"max-connections \(6\), (\d+) over max-connections-per-client \(4\); "
+                                r"most from 127\.0\.0\.2 \((\d+)\)")
+    assert int(first.group(1)) == int(first.group(2)) + int(first.group(3)) > 0
+    assert int(first.group(4)) == int(first.group(3))  # every per-client refusal was 127.0.0.2's
+    time.sleep(2.5)  # more control ticks, well inside the 10 s interval
+    assert len(re.findall(r"tcp: refused", server.log_text())) == 1, server.log_text()
+    assert server.query("www.example.com.", "A").rcode() == dns.rcode.NOERROR  # UDP still answered
+    for client in held:
+        client.close()

@@ -92,6 +92,7 @@ TEST_CASE("stats: flags, no response, RRL and TCP connections") {
   w.tcp_accepted();
   w.tcp_accepted();
   w.tcp_refused();
+  w.tcp_refused_per_client();
 
   const StatsSnapshot s = stats.snapshot();
   CHECK(s.queries(Transport::Udp) == 5);
@@ -103,7 +104,8 @@ TEST_CASE("stats: flags, no response, RRL and TCP connections") {
   CHECK(s.event(StatsEvent::RrlDropped) == 1);
   CHECK(s.event(StatsEvent::RrlSlipped) == 1);
   CHECK(s.event(StatsEvent::TcpAccepted) == 2);
-  CHECK(s.event(StatsEvent::TcpRefused) == 1);
+  CHECK(s.event(StatsEvent::TcpRefused) == 2);  // per-client refusals count among all refusals
+  CHECK(s.event(StatsEvent::TcpRefusedPerClient) == 1);
   // Responses are those sent: the dropped one and the unparseable one are not.
   CHECK(rcode_count(s, Rcode::NOERROR) == 1);
   CHECK(rcode_count(s, Rcode::FORMERR) == 1);

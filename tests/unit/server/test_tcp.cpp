@@ -256,6 +256,44 @@ TEST_CASE("connection limiter: total and per-client caps, places given back") {
   CHECK(limiter.total() == 2);
 }
 
+TEST_CASE("connection limiter: says which cap refused, and tells the refusals once, busiest client first") {
+  ConnectionLimiter limiter(3, 1);
+  const std::array<std::uint8_t, 4> a{127, 0, 0, 2};
+  const std::array<std::uint8_t, 4> b{127, 0, 0, 3};
+  const std::array<std::uint8_t, 16> v6{0x20, 0x01, 0x0d, 0xb8, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1};
+  const std::array<std::uint8_t, 4> c{127, 0, 0, 4};
+  CHECK(limiter.take_refusals().count() == 0);
+  auto a1 = limiter.admit(a);
+  REQUIRE(a1.has_value());
+  TcpCap cap = TcpCap::Total;
+  for (int i = 0; i < 5; ++i) {
+    CHECK_FALSE(limiter.admit(a, &cap).has_value());
+    CHECK(cap == TcpCap::PerClient);
+  }
+  auto b1 = limiter.admit(b);
+  auto v1 = limiter.admit(v6);
+  REQUIRE(b1.has_value());
+  REQUIRE(v1.has_value());
+  CHECK_FALSE(limiter.admit(c, &cap).has_value());  // 3 of 3: the total, though c has none
+  CHECK(cap == TcpCap::Total);
+  CHECK_FALSE(limiter.admit(v6, &cap).has_value());
+  CHECK(cap == TcpCap::Total);
+  const TcpRefusals refused = limiter.take_refusals();
+  CHECK(refused.over_per_client == 5);
+  CHECK(refused.over_total == 2);
+  CHECK(refused.count() == 7);
+  CHECK(refused.busiest_client == "127.0.0.2");
+  CHECK(refused.busiest_count == 5);
+  CHECK(limiter.take_refusals().count() == 0);  // told once
+  // IPv6 clients are named in their usual form.
+  b1.reset();
+  CHECK_FALSE(limiter.admit(v6, &cap).has_value());
+  CHECK(cap == TcpCap::PerClient);
+  const TcpRefusals v6_refused = limiter.take_refusals();
+  CHECK(v6_refused.busiest_client == "2001:db8::1");
+  CHECK(v6_refused.over_per_client == 1);
+}
+
 TEST_CASE("tcp: a warmed-up connection allocates nothing per query") {
   // The worker's io_context runs on this thread so that the allocation
   // counter sees the whole path: read completion, answers, write. Asio 1.74
