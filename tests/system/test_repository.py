@@ -77,3 +77,23 @@ def test_rule_is_live():
     for sample in ["std::shared_ptr", "docs/ARCHITECTURE.md", "docs/robustness.md case 27",
                    "a[i/2]", "RFC 1035 4.1.1", "shared/"]:
         assert not FORBIDDEN.search(sample), sample
+
+
+# doctest_discover_tests hands each test name to CMake, whose lists split at
+# ';': such a name becomes two ctest tests that match no test case, and ctest
+# then runs neither and reports no failure.
+TEST_NAME_WITH_SEMICOLON = re.compile(r'TEST_CASE[A-Z_]*\((?:[^")]*,\s*)?"[^"\n]*;[^"\n]*"')
+
+
+def test_no_unit_test_name_holds_a_semicolon():
+    found = [f"{path.relative_to(ROOT)}:{number}: {line.strip()}"
+             for path in tracked_files() if path.suffix == ".cpp" and "tests" in path.parts
+             for number, line in enumerate(path.read_text(errors="replace").splitlines(), 1)
+             if TEST_NAME_WITH_SEMICOLON.search(line)]
+    assert not found, "\n".join(found)
+
+
+def test_the_semicolon_check_sees_one():
+    assert TEST_NAME_WITH_SEMICOLON.search('TEST_CASE("a; b") {')
+    assert TEST_NAME_WITH_SEMICOLON.search('TEST_CASE_FIXTURE(Fixture, "a; b") {')
+    assert not TEST_NAME_WITH_SEMICOLON.search('TEST_CASE("a, and b") {')

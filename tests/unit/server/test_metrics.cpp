@@ -168,7 +168,7 @@ TEST_CASE("metrics: GET /metrics answers the text format, other paths 404, other
   CHECK(refused[http::field::allow] == "GET");
 }
 
-TEST_CASE("metrics: off without a listen address; a bad address is an error naming it") {
+TEST_CASE("metrics: off without a listen address, and a bad address is an error naming it") {
   boost::asio::io_context io;
   zone::ReclaimDomain domain;
   zone::ZoneSet zones(domain);

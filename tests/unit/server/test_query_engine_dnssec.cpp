@@ -198,7 +198,7 @@ TEST_CASE("dnssec: referrals carry the signed DS, or the proof that there is non
   CHECK(types(h.ask("host.secure.example.com.", RRType::A, kNoDo).authority) == Types{"NS"});
 }
 
-TEST_CASE("dnssec: an RRset and its RRSIGs are never split; additional data goes first") {
+TEST_CASE("dnssec: an RRset and its RRSIGs are never split, and additional data goes first") {
   SignedHarness h;
   // Fits without its signature, not with it: TC and no partial answer.
   const Response plain = h.ask("big.example.com.", RRType::TXT, kNoDo);

@@ -79,7 +79,7 @@ TEST_CASE("RFC 9018 appendix A.1: the server cookie of the example") {
   CHECK(check_cookie(out, secrets, client_ip, 1559731985) == CookieStatus::Valid);
 }
 
-TEST_CASE_FIXTURE(EdnsFixture, "OPT echoed with our buffer size and DO; none without EDNS") {
+TEST_CASE_FIXTURE(EdnsFixture, "OPT echoed with our buffer size and DO, and none without EDNS") {
   Response r = h.ask("ns1.example.com.", RRType::A, QueryOptions{.edns = true, .udp_size = 4096, .dnssec_ok = true});
   CHECK(r.rcode == Rcode::NOERROR);
   CHECK(r.has_opt);

@@ -99,7 +99,7 @@ TEST_CASE("tcp: a query sent one byte at a time is answered") {
   CHECK(response.answer == Lines{"www.example.com. 3600 IN A 192.0.2.2"});
 }
 
-TEST_CASE("tcp: a length below a DNS header closes the connection; the next one works") {
+TEST_CASE("tcp: a length below a DNS header closes the connection, and the next one works") {
   TcpServer server(20412);
   UniqueFd fd = tcp_connect("127.0.0.1", server.address);
   std::vector<std::uint8_t> short_message{0, 11};
@@ -138,7 +138,7 @@ TEST_CASE("tcp: idle connections close after idle_timeout, stalled messages afte
   }
 }
 
-TEST_CASE("tcp: connections over the per-client cap are closed; other clients are served") {
+TEST_CASE("tcp: connections over the per-client cap are closed, and other clients are served") {
   TcpLimits limits;
   limits.max_connections_per_client = 2;
   TcpServer server(20415, limits);
@@ -217,7 +217,7 @@ TEST_CASE("tcp: a client that shuts its write side after its queries gets every 
   }
 }
 
-TEST_CASE("tcp: a client that never reads is cut off after io_timeout; others are unaffected") {
+TEST_CASE("tcp: a client that never reads is cut off after io_timeout, and others are unaffected") {
   TcpLimits limits;
   limits.io_timeout = 300ms;
   limits.max_in_flight = 4;

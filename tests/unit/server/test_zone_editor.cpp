@@ -408,7 +408,7 @@ TEST_CASE("zone editor: a commit applies to a version reloaded since zone-begin"
   CHECK(has_line(lines, "www2.example.com. 300 IN A 192.0.2.20"));
 }
 
-TEST_CASE("zone editor: abort drops the change; a removed zone drops its transaction") {
+TEST_CASE("zone editor: abort drops the change, and a removed zone drops its transaction") {
   Served s(false);
   const std::string bytes = read_bytes(s.config().file);
   REQUIRE(s.editor.begin(kZone).ok());

@@ -94,7 +94,7 @@ TEST_CASE("nsec3: RFC 5155 Appendix A hashes") {
   }
 }
 
-TEST_CASE("nsec3: the name is hashed in canonical (lower) case; no salt, no iterations") {
+TEST_CASE("nsec3: the name is hashed in canonical (lower) case, and no salt, no iterations") {
   CHECK(base32hex(hash_of("ExAmPlE.", appendix_a_params())) == "0p9mhaveqvm6t7vbl5lop2u3t2rp3tom");
   const Nsec3Params plain;  // ldns-nsec3-hash -t 0 example
   CHECK(base32hex(hash_of("EXAMPLE.", plain)) == "3msev9usmd4br9s97v51r2tdvmr9iqo1");

@@ -140,7 +140,7 @@ TEST_CASE("sqlite: re-import replaces the zone and leaves other zones alone") {
   CHECK((*zones)[1] == name("example.org."));
 }
 
-TEST_CASE("sqlite: data survives closing and reopening; WAL and schema version are set") {
+TEST_CASE("sqlite: data survives closing and reopening, and WAL and schema version are set") {
   TempDb db;
   {
     auto rl = parsed(kZone);

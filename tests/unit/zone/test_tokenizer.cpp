@@ -151,7 +151,7 @@ TEST_CASE("tokenizer: after a newline inside quotes, reading resumes on the next
   CHECK(tz.next(toks, blank, err) == Tokenizer::Status::End);
 }
 
-TEST_CASE("tokenizer: an escaped newline inside quotes is kept; later columns stay exact") {
+TEST_CASE("tokenizer: an escaped newline inside quotes is kept, and later columns stay exact") {
   // named-compilezone accepts "multi\<newline>line" as TXT "multi\010line".
   auto e = entries("t TXT \"one\\\ntwo\" after\nnext A 1.1.1.1\n");
   REQUIRE(e.size() == 2);

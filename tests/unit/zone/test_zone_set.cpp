@@ -133,7 +133,7 @@ TEST_CASE("zone set: labels with escaped bytes sort and match correctly") {
   CHECK(apex_text(set.find_zone(name("q.\\000.x."))) == "-");
 }
 
-TEST_CASE("zone set: publish retires the old version; freed after readers move on") {
+TEST_CASE("zone set: publish retires the old version, and freed after readers move on") {
   FakeVersion::live = 0;
   ReclaimDomain d;
   {
