@@ -32,6 +32,7 @@ import pytest
 from knot_process import KnotProcess
 from named_process import NamedProcess
 from server_under_test import start_server
+from tcp_wire import framed, read_message
 
 ZONED_PORT = 21700
 NAMED_PORT = 21701
@@ -119,22 +120,12 @@ def exchange(port: int, probe: Probe) -> bytes:
     wire = probe_wire(probe)
     if probe.tcp:
         with socket.create_connection(("127.0.0.1", port), timeout=TIMEOUT) as s:
-            s.sendall(struct.pack("!H", len(wire)) + wire)
-            length = struct.unpack("!H", _read_exactly(s, 2))[0]
-            return _read_exactly(s, length)
+            s.sendall(framed(wire))
+            return read_message(s)
     with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
         s.settimeout(TIMEOUT)
         s.sendto(wire, ("127.0.0.1", port))
         return s.recv(65535)
-
-
-def _read_exactly(s: socket.socket, n: int) -> bytes:
-    data = b""
-    while len(data) < n:
-        chunk = s.recv(n - len(data))
-        assert chunk, "connection closed early"
-        data += chunk
-    return data
 
 
 def header_of(probe: Probe, reply: bytes) -> tuple:
@@ -231,7 +222,7 @@ def replies(tmp_path_factory) -> dict[str, dict[str, bytes]]:
         zoned.stop_cleanly()
     for name, process_type, port in (("named", NamedProcess, NAMED_PORT), ("knotd", KnotProcess, KNOTD_PORT)):
         (workdir / name).mkdir()
-        with process_type(workdir / name, port, zones) as process:
+        with process_type(workdir / name, port, zones):
             result[name] = {probe.name: exchange(port, probe) for probe in PROBES}
     return result
 

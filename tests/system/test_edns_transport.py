@@ -34,6 +34,7 @@ import pytest
 
 from server_under_test import (OUR_UDP_LIMIT, SUBJECT, TIMEOUT, ask, describe, query, records,
                                section, send, start_server)
+from tcp_wire import read_message
 
 PORT_CONFIGURED = 20610  # identity, version and cookies configured
 PORT_PLAIN = 20611       # none of them
@@ -79,21 +80,6 @@ def udp_exchange(server, wire: bytes, wait: float = TIMEOUT) -> bytes | None:
             return sock.recv(65535)
         except socket.timeout:
             return None
-
-
-def recv_exactly(sock, count: int) -> bytes:
-    data = b""
-    while len(data) < count:
-        chunk = sock.recv(count - len(data))
-        if not chunk:
-            raise ConnectionError(f"closed after {len(data)} of {count} octets")
-        data += chunk
-    return data
-
-
-def tcp_read_message(sock) -> bytes:
-    (length,) = struct.unpack("!H", recv_exactly(sock, 2))
-    return recv_exactly(sock, length)
 
 
 def question_wire(qname: str = "www.lookup.test.", qtype: int = dns.rdatatype.A,
@@ -259,7 +245,7 @@ def test_pipelined_tcp_queries_all_answered(server):
     with socket.create_connection((server.address, server.port), timeout=TIMEOUT) as sock:
         sock.sendall(b"".join(struct.pack("!H", len(w)) + w
                               for w in (m.to_wire() for m in messages.values())))
-        replies = [dns.message.from_wire(tcp_read_message(sock)) for _ in messages]
+        replies = [dns.message.from_wire(read_message(sock)) for _ in messages]
     by_id = {reply.id: reply for reply in replies}
     assert sorted(by_id) == sorted(messages)
     for msg_id, reply in by_id.items():
@@ -624,7 +610,7 @@ def test_many_names_in_one_tcp_message(server):
             sender.start()
             try:
                 for _ in range(BIG_MESSAGES):
-                    reply = tcp_read_message(sock)
+                    reply = read_message(sock)
                     assert rcode_of(reply) in (dns.rcode.FORMERR, dns.rcode.NOERROR), reply[:12].hex()
             except ConnectionError:
                 pass  # closing the connection is a refusal too

@@ -19,6 +19,7 @@ import dns.rcode
 import pytest
 
 from server_under_test import (LOOPBACK, SUBJECT, TIMEOUT, Server, ask, query, served_zones)
+from tcp_wire import framed, read_message
 from zoned_process import ZONED, ZonedProcess, ZoneEntry
 
 pytestmark = pytest.mark.skipif(SUBJECT != "zoned", reason="zoned's server.tcp limits")
@@ -61,25 +62,6 @@ def capped(tmp_path_factory):
 
 
 # ---- helpers --------------------------------------------------------------------
-
-def framed(wire: bytes) -> bytes:
-    return struct.pack("!H", len(wire)) + wire
-
-
-def recv_exactly(sock, count: int) -> bytes:
-    data = bytearray()
-    while len(data) < count:
-        chunk = sock.recv(count - len(data))
-        if not chunk:
-            raise ConnectionError(f"closed after {len(data)} of {count} octets")
-        data += chunk
-    return bytes(data)
-
-
-def read_message(sock) -> bytes:
-    (length,) = struct.unpack("!H", recv_exactly(sock, 2))
-    return recv_exactly(sock, length)
-
 
 def small_buffers_client(server) -> socket.socket:
     """A connected, non-blocking client with small kernel buffers (set before

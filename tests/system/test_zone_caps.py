@@ -25,7 +25,6 @@ from __future__ import annotations
 
 import shutil
 import socket
-import struct
 import textwrap
 
 import dns.dnssec
@@ -41,6 +40,7 @@ import pytest
 
 from dnssec_zones import KEYGEN, NSEC, SIGNZONE, Variant, _sign
 from server_process import QUERY_TIMEOUT
+from tcp_wire import framed, read_message
 from unbound_process import UNBOUND, StubZone, UnboundProcess
 from zoned_process import LOOPBACK, ZONECTL, ZoneEntry
 from zonectl_util import control_config, socket_of, zonectl
@@ -257,23 +257,13 @@ needs_signing = pytest.mark.skipif(
     reason="dnssec-keygen and dnssec-signzone (bind9-utils) are needed")
 
 
-def _receive(sock: socket.socket, count: int) -> bytes:
-    data = b""
-    while len(data) < count:
-        chunk = sock.recv(count - len(data))
-        if not chunk:
-            raise EOFError(f"connection closed after {len(data)} of {count} bytes")
-        data += chunk
-    return data
-
-
 def exchange(server, message: dns.message.Message, *, tcp: bool) -> tuple[dns.message.Message, int]:
     """(reply, its size on the wire) for one query over UDP or TCP."""
     wire = message.to_wire()
     if tcp:
         with socket.create_connection((server.address, server.port), timeout=QUERY_TIMEOUT) as sock:
-            sock.sendall(struct.pack("!H", len(wire)) + wire)
-            reply = _receive(sock, struct.unpack("!H", _receive(sock, 2))[0])
+            sock.sendall(framed(wire))
+            reply = read_message(sock)
     else:
         with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as sock:
             sock.settimeout(QUERY_TIMEOUT)
