@@ -29,6 +29,7 @@
 
 #include "dns/name.hpp"
 #include "dns/rrtype.hpp"
+#include "dns/soa.hpp"
 #include "zone/diff.hpp"
 #include "zone/master_file.hpp"
 #include "zone/qsbr.hpp"
@@ -52,7 +53,6 @@ constexpr std::size_t kDefaultRecords = 1'000'000;
 constexpr std::size_t kDefaultRounds = 15;
 constexpr std::size_t kLargeDiffSets = 10'000;
 constexpr double kTargetMs = 50.0;          // target for a 1-record publish (bench/README.md)
-constexpr std::size_t kSoaSerialFromEnd = 20;  // serial .. minimum: 5 x u32 (RFC 1035 §3.3.13)
 constexpr char kGeneratedOrigin[] = "bench.example.";
 
 double ms_since(Clock::time_point start) {
@@ -164,11 +164,7 @@ DiffRecord record(const Name& owner, RRType type, std::uint32_t ttl, Bytes rdata
 Diff next_serial(const ZoneVersion& v) {
   Diff d = zoned::zone::compute_diff(v, v);
   auto& rd = d.new_soa.rdata;
-  const std::size_t at = rd.size() - kSoaSerialFromEnd;
-  std::uint32_t serial = std::uint32_t{rd[at]} << 24 | std::uint32_t{rd[at + 1]} << 16 |
-                         std::uint32_t{rd[at + 2]} << 8 | rd[at + 3];
-  const Bytes b = ipv4(++serial);
-  std::copy(b.begin(), b.end(), rd.begin() + static_cast<std::ptrdiff_t>(at));
+  (void)zoned::dns::write_soa_serial(rd, zoned::dns::read_soa(rd).value_or(zoned::dns::SoaFields{}).serial + 1);
   return d;
 }
 

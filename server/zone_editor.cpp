@@ -5,6 +5,7 @@
 #include <utility>
 
 #include "dns/serial.hpp"
+#include "dns/soa.hpp"
 #include "server/zone_edit_record.hpp"
 #include "server/zone_edit_write.hpp"
 #include "server/utc_time.hpp"
@@ -17,19 +18,11 @@ namespace {
 
 using zone::DiffRecord;
 
-constexpr std::size_t kSoaTailLength = 20;  // SERIAL .. MINIMUM (RFC 1035 §3.3.13)
-
 [[nodiscard]] std::uint32_t serial_of(const DiffRecord& soa) {
-  const std::size_t p = soa.rdata.size() - kSoaTailLength;
-  return std::uint32_t{soa.rdata[p]} << 24 | std::uint32_t{soa.rdata[p + 1]} << 16 |
-         std::uint32_t{soa.rdata[p + 2]} << 8 | std::uint32_t{soa.rdata[p + 3]};
+  return dns::read_soa(soa.rdata).value_or(dns::SoaFields{}).serial;
 }
 
-void set_serial(DiffRecord& soa, std::uint32_t serial) {
-  const std::size_t p = soa.rdata.size() - kSoaTailLength;
-  for (int i = 0; i < 4; ++i)
-    soa.rdata[p + static_cast<std::size_t>(i)] = static_cast<std::uint8_t>(serial >> (24 - 8 * i));
-}
+void set_serial(DiffRecord& soa, std::uint32_t serial) { (void)dns::write_soa_serial(soa.rdata, serial); }
 
 // "HH:MM:SS UTC"
 [[nodiscard]] std::string clock_time(std::chrono::system_clock::time_point at) { return format_utc(at, "%H:%M:%S UTC"); }

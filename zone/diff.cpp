@@ -10,6 +10,7 @@
 #include "dns/name.hpp"
 #include "dns/rdata.hpp"
 #include "dns/serial.hpp"
+#include "dns/soa.hpp"
 #include "dns/wire.hpp"
 #include "zone/record_list.hpp"
 
@@ -26,7 +27,6 @@ constexpr std::uint16_t kOpt = 41;      // RFC 6891: a pseudo-RR, never zone dat
 constexpr std::uint16_t kRrsig = 46;    // RFC 4034 §3
 constexpr std::uint16_t kFirstMetaType = 128;  // RFC 6895 §3.1: 128-255 are QTYPEs / meta-types
 constexpr std::uint16_t kLastMetaType = 255;
-constexpr std::size_t kSoaTailLength = 20;  // serial .. minimum (RFC 1035 §3.3.13)
 constexpr std::size_t kMaxRdataLength = 65535;  // RDLENGTH is 16 bits (RFC 1035 §3.2.1)
 
 int compare_bytes(Bytes a, Bytes b) noexcept {
@@ -42,12 +42,6 @@ bool key_less(Bytes a, Bytes b) noexcept { return compare_bytes(a, b) < 0; }
 
 bool has_prefix(Bytes key, Bytes prefix) noexcept {
   return key.size() >= prefix.size() && std::equal(prefix.begin(), prefix.end(), key.begin());
-}
-
-std::uint32_t soa_serial(Bytes rdata) noexcept {
-  const std::size_t p = rdata.size() - kSoaTailLength;
-  return std::uint32_t{rdata[p]} << 24 | std::uint32_t{rdata[p + 1]} << 16 |
-         std::uint32_t{rdata[p + 2]} << 8 | std::uint32_t{rdata[p + 3]};
 }
 
 // One record of a node, its RRSIG sets included.
@@ -381,15 +375,15 @@ Result<std::unique_ptr<const ZoneVersion>> DiffAccess::apply(const ZoneVersion& 
     if (!dns::Name::from_uncompressed(s->owner, owner) || !owner.equals_ci(origin) ||
         s->type != dns::RRType::SOA)
       return error(std::string("the diff's ") + which + " SOA is not an SOA record at the apex " + origin.to_text());
-    if (s->rdata.size() < kSoaTailLength || dns::rdata_check(dns::RRType::SOA, s->rdata) != dns::WireError::Ok)
+    if (!dns::read_soa(s->rdata) || dns::rdata_check(dns::RRType::SOA, s->rdata) != dns::WireError::Ok)
       return error(std::string("the diff's ") + which + " SOA has malformed rdata");
   }
   if (diff.old_soa.rclass != diff.new_soa.rclass)
     return error("the diff's old and new SOA differ in class");
   std::vector<std::uint8_t> old_soa_rdata = diff.old_soa.rdata;
   dns::rdata_to_canonical(dns::RRType::SOA, old_soa_rdata);
-  const std::uint32_t old_serial = soa_serial(old_soa_rdata);
-  const std::uint32_t new_serial = soa_serial(diff.new_soa.rdata);
+  const std::uint32_t old_serial = dns::read_soa(old_soa_rdata).value_or(dns::SoaFields{}).serial;
+  const std::uint32_t new_serial = dns::read_soa(diff.new_soa.rdata).value_or(dns::SoaFields{}).serial;
   if (compare_bytes(old_soa_rdata, base_soa_rdata) != 0)
     return error("the diff starts from SOA serial " + std::to_string(old_serial) +
                  " but the zone's SOA is " + describe(base.apex().owner, kSoa, base_soa_rdata));

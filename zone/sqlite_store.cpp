@@ -13,6 +13,7 @@
 
 #include "dns/rdata.hpp"
 #include "dns/rrtype.hpp"
+#include "dns/soa.hpp"
 #include "dns/wire.hpp"
 
 namespace zoned::zone {
@@ -514,14 +515,9 @@ Result<std::uint32_t> read_serial(const std::filesystem::path& db_path, const dn
         p == nullptr ? std::span<const std::uint8_t>{} : std::span<const std::uint8_t>{p, len};
     if (dns::rdata_check(dns::RRType::SOA, rd) != dns::WireError::Ok)
       return Error{label + "malformed rdata in " + db_path.string()};
-    // RFC 1035 §3.3.13: MNAME, RNAME, then SERIAL.
-    std::size_t pos = 0;
-    dns::Name skip;
-    if (dns::Name::from_wire(rd, pos, skip) != dns::WireError::Ok ||
-        dns::Name::from_wire(rd, pos, skip) != dns::WireError::Ok || pos + 4 > rd.size())
-      return Error{label + "malformed rdata in " + db_path.string()};
-    serial = (std::uint32_t{rd[pos]} << 24) | (std::uint32_t{rd[pos + 1]} << 16) |
-             (std::uint32_t{rd[pos + 2]} << 8) | std::uint32_t{rd[pos + 3]};
+    const auto soa = dns::read_soa(rd);
+    if (!soa) return Error{label + "malformed rdata in " + db_path.string()};
+    serial = soa->serial;
   }
   if (rc != SQLITE_DONE) return Error{db_error(db_path, db.get(), "cannot read records")};
   if (found == 0) return Error{label + "no SOA record at the apex in " + db_path.string()};

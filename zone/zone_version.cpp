@@ -6,6 +6,7 @@
 #include <cassert>
 #include <cstring>
 
+#include "dns/soa.hpp"
 #include "zone/nsec3.hpp"
 #include "zone/record_list.hpp"
 
@@ -14,13 +15,6 @@ namespace zoned::zone {
 namespace {
 
 constexpr std::uint16_t kRrsig = 46;        // RFC 4034 §3
-constexpr std::size_t kSoaTailLength = 20;  // serial, refresh, retry, expire, minimum (RFC 1035 §3.3.13)
-
-std::uint32_t read_u32(std::span<const std::uint8_t> b, std::size_t pos) {
-  return std::uint32_t{b[pos]} << 24 | std::uint32_t{b[pos + 1]} << 16 |
-         std::uint32_t{b[pos + 2]} << 8 | std::uint32_t{b[pos + 3]};
-}
-
 std::uint16_t covered_type(std::span<const std::uint8_t> rrsig_rdata) {
   // RFC 4034 §3.1.1: the first field of RRSIG rdata is the type covered.
   if (rrsig_rdata.size() < 2) return 0;
@@ -411,10 +405,9 @@ void ZoneVersion::index_pages() {
   if (soa != nullptr && soa->count > 0) {
     std::span<const std::uint8_t> rdata;
     soa->for_each_rdata([&](std::span<const std::uint8_t> rd) { if (rdata.empty()) rdata = rd; });
-    if (rdata.size() >= kSoaTailLength) {
-      const std::size_t tail = rdata.size() - kSoaTailLength;
-      serial_ = read_u32(rdata, tail);
-      const std::uint32_t minimum = read_u32(rdata, tail + 16);
+    if (const auto fields = dns::read_soa(rdata)) {
+      serial_ = fields->serial;
+      const std::uint32_t minimum = fields->minimum;
       // RFC 2308 §3: negative TTL = min(SOA TTL, SOA MINIMUM).
       negative_soa_data_.assign(soa->data.begin(), soa->data.begin() + 2 + static_cast<std::ptrdiff_t>(rdata.size()));
       negative_soa_.type = dns::RRType::SOA;
