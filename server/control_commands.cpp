@@ -13,6 +13,7 @@
 #include "server/zone_edit_record.hpp"
 #include "zone/lookup_key.hpp"
 #include "zone/record_list.hpp"
+#include "zone/version_records.hpp"
 #include "zone/zone_dump.hpp"
 
 namespace zoned::server {
@@ -139,20 +140,12 @@ Reply zone_reload_command(const DaemonControl& d, Args args) {
   return Reply::success(zone_json(*status, d.config));
 }
 
-void add_rrset(const dns::Name& owner, const zone::RRset& set, zone::RecordList& out) {
-  set.for_each_rdata([&](std::span<const std::uint8_t> rdata) {
-    out.add(owner, set.type, dns::RRClass::IN, set.ttl, rdata);
-  });
-}
-
 // The node's RRsets (with their RRSIGs) of `type`, or all of them.
 void add_node(const zone::Node& node, std::optional<dns::RRType> type, zone::RecordList& out) {
   const dns::Name owner = node.owner_name();
-  for (const zone::RRset& set : node.rrsets) {
-    if (!type || *type == set.type) add_rrset(owner, set, out);
-    if (set.rrsigs != nullptr && (!type || *type == dns::RRType::RRSIG))
-      add_rrset(owner, *set.rrsigs, out);
-  }
+  zone::for_each_record(node, [&](dns::RRType t, std::uint32_t ttl, std::span<const std::uint8_t> rdata) {
+    if (!type || *type == t) out.add(owner, t, dns::RRClass::IN, ttl, rdata);
+  });
 }
 
 // Records as zone::dump_zone writes them (the check-zone --dump form), one

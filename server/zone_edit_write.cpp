@@ -72,25 +72,6 @@ class TempFile {
 
 }  // namespace
 
-zone::RecordList records_of(const zone::ZoneVersion& version) {
-  zone::RecordList records;
-  dns::Name owner;
-  version.for_each_node([&](const zone::Node& node) {
-    if (!dns::Name::from_uncompressed(node.owner, owner)) return;  // versions hold valid names
-    for (const zone::RRset& set : node.rrsets) {
-      set.for_each_rdata([&](std::span<const std::uint8_t> rdata) {
-        records.add(owner, set.type, dns::RRClass::IN, set.ttl, rdata);
-      });
-      if (set.rrsigs != nullptr)
-        set.rrsigs->for_each_rdata([&](std::span<const std::uint8_t> rdata) {
-          records.add(owner, dns::RRType::RRSIG, dns::RRClass::IN, set.rrsigs->ttl, rdata);
-        });
-    }
-  });
-  records.sort();
-  return records;
-}
-
 Result<bool> rewrite_zone_file(const std::filesystem::path& path, std::string_view header,
                                const zone::RecordList& records) {
   std::error_code ec;

@@ -8,13 +8,9 @@
 
 #include "dns/result.hpp"
 #include "zone/record_list.hpp"
-#include "zone/zone_version.hpp"
+#include "zone/version_records.hpp"  // zone::records_of, what a commit checks and writes
 
 namespace zoned::server {
-
-// Every record of `version`, sorted (RecordList::sort()): what check_zone()
-// and dump_zone() take.
-[[nodiscard]] zone::RecordList records_of(const zone::ZoneVersion& version);
 
 // Replaces the master file `path` (a symlink's target, when it is one) with
 // `header` (comment lines) and `records`: a temporary file in the same

@@ -11,6 +11,7 @@
 #include "server/utc_time.hpp"
 #include "zone/record_list.hpp"
 #include "zone/sqlite_store.hpp"
+#include "zone/version_records.hpp"
 #include "zone/zone_check.hpp"
 
 namespace zoned::server {
@@ -73,16 +74,9 @@ void set_serial(DiffRecord& soa, std::uint32_t serial) { (void)dns::write_soa_se
   const zone::Node* node = version.find(key);
   if (node == nullptr) return out;
   const bool apex = node->has(zone::node_flag::kApex);
-  for (const zone::RRset& set : node->rrsets) {
-    if (!(apex && set.type == dns::RRType::SOA))
-      set.for_each_rdata([&](std::span<const std::uint8_t> rdata) {
-        out.push_back(make_record(node->owner, set.type, set.ttl, rdata));
-      });
-    if (set.rrsigs != nullptr)
-      set.rrsigs->for_each_rdata([&](std::span<const std::uint8_t> rdata) {
-        out.push_back(make_record(node->owner, dns::RRType::RRSIG, set.rrsigs->ttl, rdata));
-      });
-  }
+  zone::for_each_record(*node, [&](dns::RRType type, std::uint32_t ttl, std::span<const std::uint8_t> rdata) {
+    if (!(apex && type == dns::RRType::SOA)) out.push_back(make_record(node->owner, type, ttl, rdata));
+  });
   return out;
 }
 
@@ -340,7 +334,7 @@ Result<ZoneEditor::Change> ZoneEditor::commit(const dns::Name& zone) {
   // The same checks as a load: CNAME beside other data, SOA and NS at the
   // apex, occluded data, glue, the zone's caps...
   const ZoneConfig& config = *target->config;
-  zone::RecordList records = records_of(**next);
+  zone::RecordList records = zone::records_of(**next);
   if (auto errors = check_errors(records, t.zone, config.limits)) return Error{failed + *errors};
 
   if (!config.sqlite.empty()) {

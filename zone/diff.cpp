@@ -13,6 +13,7 @@
 #include "dns/soa.hpp"
 #include "dns/wire.hpp"
 #include "zone/record_list.hpp"
+#include "zone/version_records.hpp"
 
 namespace zoned::zone {
 
@@ -74,12 +75,9 @@ bool same_set(const FlatRecord& a, const FlatRecord& b) noexcept {
 
 void flatten(const Node& n, std::vector<FlatRecord>& out) {
   out.clear();
-  for (const RRset& s : n.rrsets) {
-    const auto type = static_cast<std::uint16_t>(s.type);
-    s.for_each_rdata([&](Bytes rd) { out.push_back({type, s.ttl, rd}); });
-    if (s.rrsigs != nullptr)
-      s.rrsigs->for_each_rdata([&](Bytes rd) { out.push_back({kRrsig, s.rrsigs->ttl, rd}); });
-  }
+  for_each_record(n, [&](dns::RRType type, std::uint32_t ttl, Bytes rd) {
+    out.push_back({static_cast<std::uint16_t>(type), ttl, rd});
+  });
   std::sort(out.begin(), out.end(), flat_less);
 }
 
