@@ -30,6 +30,7 @@
 
 #include "dns/name.hpp"
 #include "dns/rrtype.hpp"
+#include "zone/checked_zone.hpp"
 #include "zone/lookup.hpp"
 #include "zone/master_file.hpp"
 #include "zone/record_list.hpp"
@@ -81,48 +82,25 @@ void print_diagnostics(const std::vector<zoned::zone::Diagnostic>& diags) {
   }
 }
 
-bool has_errors(const std::vector<zoned::zone::Diagnostic>& diags) {
-  for (const auto& d : diags) {
-    if (d.severity == zoned::zone::Severity::Error) return true;
-  }
-  return false;
-}
-
 // Parse (or read from SQLite), check and build; nullptr on any error.
 std::unique_ptr<const ZoneVersion> load(const Name& origin, const std::string& file,
                                         const std::string* database, std::size_t& records_out) {
-  auto records = std::make_unique<zoned::zone::RecordList>();
-  std::vector<zoned::zone::Diagnostic> diags;
-  std::vector<std::string> files;
-  if (database == nullptr) {
-    zoned::zone::ParseOptions options;
-    options.origin = origin;
-    auto outcome = zoned::zone::parse_master_file(file, options, *records);
-    if (!outcome.ok()) {
-      print_diagnostics(outcome.diagnostics);
-      return nullptr;
-    }
-    files = std::move(outcome.files);
-  } else {
-    auto n = zoned::zone::load_zone(*database, origin, *records, diags);
-    if (!n) {
-      std::fprintf(stderr, "%s\n", n.error().c_str());
-      return nullptr;
-    }
-    if (has_errors(diags)) {
-      print_diagnostics(diags);
-      return nullptr;
-    }
-    files.push_back(*database);
-  }
-  zoned::zone::check_zone(*records, origin, zoned::zone::ZoneLimits{}, files, diags);
-  if (has_errors(diags)) {
-    print_diagnostics(diags);
+  zoned::zone::ParseOptions options;
+  options.origin = origin;
+  auto checked = std::make_unique<zoned::zone::CheckedZone>(
+      database == nullptr ? zoned::zone::load_master_file(file, options, zoned::zone::ZoneLimits{})
+                          : zoned::zone::load_sqlite_zone(*database, origin, zoned::zone::ZoneLimits{}));
+  if (checked->read_error) {
+    std::fprintf(stderr, "%s\n", checked->read_error->c_str());
     return nullptr;
   }
-  records_out = records->size();
-  auto version = ZoneVersion::build(*records, origin);
-  return version;  // `records` is freed here, as a server would free it
+  if (!checked->ok()) {
+    print_diagnostics(checked->diagnostics);
+    return nullptr;
+  }
+  records_out = checked->records.size();
+  auto version = ZoneVersion::build(checked->records, origin);
+  return version;  // `checked` (the records) is freed here, as a server would free it
 }
 
 int run_load(const Name& origin, const std::string& file, const std::string* database) {

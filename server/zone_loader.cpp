@@ -6,6 +6,7 @@
 #include <system_error>
 #include <utility>
 
+#include "zone/checked_zone.hpp"
 #include "zone/record_list.hpp"
 #include "zone/signature_expiry.hpp"
 #include "zone/sqlite_store.hpp"
@@ -40,12 +41,6 @@ using Clock = std::chrono::steady_clock;
   return Error{text};
 }
 
-[[nodiscard]] bool has_errors(std::span<const zone::Diagnostic> diags) {
-  for (const auto& d : diags)
-    if (d.severity == zone::Severity::Error) return true;
-  return false;
-}
-
 [[nodiscard]] std::vector<zone::Diagnostic> warnings_of(std::vector<zone::Diagnostic> diags) {
   std::erase_if(diags, [](const auto& d) { return d.severity != zone::Severity::Warning; });
   return diags;
@@ -68,22 +63,20 @@ void add_signature_expiry_warnings(const zone::RecordList& records,
 [[nodiscard]] Result<LoadedZone> load_master_file(const ZoneConfig& config) {
   zone::ParseOptions options;
   options.origin = config.domain;
-  zone::RecordList records;
-  auto outcome = zone::parse_master_file(config.file, options, records);
-  if (outcome.ok()) zone::check_zone(records, config.domain, config.limits, outcome.files, outcome.diagnostics);
-  if (!outcome.ok()) return errors_of(outcome.diagnostics);
-  add_signature_expiry_warnings(records, outcome.files, outcome.diagnostics);
+  auto checked = zone::load_master_file(config.file, options, config.limits);
+  if (!checked.ok()) return errors_of(checked.diagnostics);
+  add_signature_expiry_warnings(checked.records, checked.files, checked.diagnostics);
 
   LoadedZone loaded;
   // Stamped after parsing: an edit made while we read shows up as a change
   // at the next reload rather than being lost.
-  for (const auto& file : outcome.files) {
+  for (const auto& file : checked.files) {
     auto stamp = stamp_file(file);
     if (!stamp) return Error{file + ": cannot stat after reading it"};
     loaded.stamp.files.push_back(std::move(*stamp));
   }
-  loaded.version = zone::ZoneVersion::build(records, config.domain);
-  loaded.warnings = warnings_of(std::move(outcome.diagnostics));
+  loaded.version = zone::ZoneVersion::build(checked.records, config.domain);
+  loaded.warnings = warnings_of(std::move(checked.diagnostics));
   return loaded;
 }
 
@@ -93,19 +86,15 @@ void add_signature_expiry_warnings(const zone::RecordList& records,
   auto serial = zone::read_serial(config.sqlite, config.domain);
   if (!serial) return Error{config.sqlite.string() + ": " + serial.error()};
 
-  zone::RecordList records;
-  std::vector<zone::Diagnostic> diags;
-  auto rows = zone::load_zone(config.sqlite, config.domain, records, diags);
-  if (!rows) return Error{config.sqlite.string() + ": " + rows.error()};
-  const std::vector<std::string> files{config.sqlite.string()};
-  if (!has_errors(diags)) zone::check_zone(records, config.domain, config.limits, files, diags);
-  if (has_errors(diags)) return errors_of(diags);
-  add_signature_expiry_warnings(records, files, diags);
+  auto checked = zone::load_sqlite_zone(config.sqlite, config.domain, config.limits);
+  if (checked.read_error) return Error{config.sqlite.string() + ": " + *checked.read_error};
+  if (!checked.ok()) return errors_of(checked.diagnostics);
+  add_signature_expiry_warnings(checked.records, checked.files, checked.diagnostics);
 
   LoadedZone loaded;
   loaded.stamp.sqlite_serial = *serial;
-  loaded.version = zone::ZoneVersion::build(records, config.domain);
-  loaded.warnings = warnings_of(std::move(diags));
+  loaded.version = zone::ZoneVersion::build(checked.records, config.domain);
+  loaded.warnings = warnings_of(std::move(checked.diagnostics));
   return loaded;
 }
 

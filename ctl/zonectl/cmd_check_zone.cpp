@@ -11,6 +11,7 @@
 #include "json.hpp"
 #include "zone_report.hpp"
 #include "dns/encoding.hpp"
+#include "zone/checked_zone.hpp"
 #include "zone/master_file.hpp"
 #include "zone/record_list.hpp"
 #include "zone/signature_expiry.hpp"
@@ -175,17 +176,16 @@ int run_check_zone(std::span<const std::string_view> args) {
 
   zone::ParseOptions parse_options;
   parse_options.origin = *origin;
-  zone::RecordList records;
-  auto outcome = zone::parse_master_file(std::string(positional[1]), parse_options, records);
+  auto checked = zone::load_master_file(std::string(positional[1]), parse_options, limits);
+  const zone::RecordList& records = checked.records;
   DnssecReport dnssec;
-  if (outcome.ok()) {
-    zone::check_zone(records, *origin, limits, outcome.files, outcome.diagnostics);
-    dnssec = inspect_dnssec(records, *origin, outcome.files, std::time(nullptr));
-    add_dnssec_warnings(dnssec, outcome.files, outcome.diagnostics);
+  if (checked.checked) {
+    dnssec = inspect_dnssec(records, *origin, checked.files, std::time(nullptr));
+    add_dnssec_warnings(dnssec, checked.files, checked.diagnostics);
   }
-  const bool valid = outcome.ok();
+  const bool valid = checked.ok();
   std::size_t errors = 0, warnings = 0;
-  count_diagnostics(outcome.diagnostics, errors, warnings);
+  count_diagnostics(checked.diagnostics, errors, warnings);
 
   if (json) {
     JsonWriter w;
@@ -195,7 +195,7 @@ int run_check_zone(std::span<const std::string_view> args) {
     w.key("valid").value(valid);
     w.key("errors").value(std::uint64_t{errors});
     w.key("warnings").value(std::uint64_t{warnings});
-    write_json_diagnostics(w, outcome.diagnostics);
+    write_json_diagnostics(w, checked.diagnostics);
     if (valid) {
       const auto s = zone::summarize(records);
       w.key("summary").begin_object();
@@ -212,7 +212,7 @@ int run_check_zone(std::span<const std::string_view> args) {
     return valid ? kExitOk : kExitFailure;
   }
 
-  print_diagnostics(outcome.diagnostics);
+  print_diagnostics(checked.diagnostics);
   if (!valid) {
     if (errors >= parse_options.max_errors)
       std::fprintf(stderr, "zonectl check-zone: stopped after %zu errors\n", errors);

@@ -8,6 +8,7 @@
 #include "args.hpp"
 #include "json.hpp"
 #include "zone_report.hpp"
+#include "zone/checked_zone.hpp"
 #include "zone/record_list.hpp"
 #include "zone/sqlite_store.hpp"
 #include "zone/zone_check.hpp"
@@ -71,19 +72,14 @@ int run_export(std::span<const std::string_view> args) {
   if (!origin) return usage_error(kSpec, "bad zone name: " + origin.error());
   const std::string database(positional[1]);
 
-  zone::RecordList records;
-  std::vector<zone::Diagnostic> diags;
-  auto loaded = zone::load_zone(database, *origin, records, diags);
-  std::size_t errors = 0, warnings = 0;
-  count_diagnostics(diags, errors, warnings);
   // The zone-level checks run only on rows that are all valid, as for a
   // master file whose records all parsed.
-  if (loaded && errors == 0) {
-    const std::vector<std::string> files{database};
-    zone::check_zone(records, *origin, zone::ZoneLimits{}, files, diags);
-    count_diagnostics(diags, errors, warnings);
-  }
-  const bool valid = loaded && errors == 0;
+  auto checked = zone::load_sqlite_zone(database, *origin, zone::ZoneLimits{});
+  const zone::RecordList& records = checked.records;
+  const std::vector<zone::Diagnostic>& diags = checked.diagnostics;
+  std::size_t errors = 0, warnings = 0;
+  count_diagnostics(diags, errors, warnings);
+  const bool valid = checked.ok();
 
   if (json) {
     JsonWriter w;
@@ -95,7 +91,7 @@ int run_export(std::span<const std::string_view> args) {
     w.key("errors").value(std::uint64_t{errors});
     w.key("warnings").value(std::uint64_t{warnings});
     write_json_diagnostics(w, diags);
-    if (!loaded) w.key("error").value(loaded.error());
+    if (checked.read_error) w.key("error").value(*checked.read_error);
     if (valid) {
       std::string text;
       zone::dump_zone(records, text);
@@ -106,8 +102,8 @@ int run_export(std::span<const std::string_view> args) {
     return valid ? kExitOk : kExitFailure;
   }
 
-  if (!loaded) {
-    std::fprintf(stderr, "zonectl export: %s\n", loaded.error().c_str());
+  if (checked.read_error) {
+    std::fprintf(stderr, "zonectl export: %s\n", checked.read_error->c_str());
     return kExitFailure;
   }
   print_diagnostics(diags);

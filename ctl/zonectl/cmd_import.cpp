@@ -8,6 +8,7 @@
 #include "args.hpp"
 #include "json.hpp"
 #include "zone_report.hpp"
+#include "zone/checked_zone.hpp"
 #include "zone/master_file.hpp"
 #include "zone/record_list.hpp"
 #include "zone/sqlite_store.hpp"
@@ -79,12 +80,11 @@ int run_import(std::span<const std::string_view> args) {
 
   zone::ParseOptions options;
   options.origin = *origin;
-  zone::RecordList records;
-  auto outcome = zone::parse_master_file(file, options, records);
-  if (outcome.ok()) zone::check_zone(records, *origin, zone::ZoneLimits{}, outcome.files, outcome.diagnostics);
-  const bool valid = outcome.ok();
+  auto checked = zone::load_master_file(file, options, zone::ZoneLimits{});
+  const zone::RecordList& records = checked.records;
+  const bool valid = checked.ok();
   std::size_t errors = 0, warnings = 0;
-  count_diagnostics(outcome.diagnostics, errors, warnings);
+  count_diagnostics(checked.diagnostics, errors, warnings);
 
   // Only a zone that check-zone accepts reaches the database.
   std::string db_error;
@@ -109,14 +109,14 @@ int run_import(std::span<const std::string_view> args) {
     w.key("records").value(std::uint64_t{imported});
     w.key("errors").value(std::uint64_t{errors});
     w.key("warnings").value(std::uint64_t{warnings});
-    write_json_diagnostics(w, outcome.diagnostics);
+    write_json_diagnostics(w, checked.diagnostics);
     if (!db_error.empty()) w.key("error").value(db_error);
     w.end_object();
     std::printf("%s\n", w.str().c_str());
     return ok ? kExitOk : kExitFailure;
   }
 
-  print_diagnostics(outcome.diagnostics);
+  print_diagnostics(checked.diagnostics);
   if (!valid) {
     if (errors >= options.max_errors)
       std::fprintf(stderr, "zonectl import: stopped after %zu errors\n", errors);
