@@ -7,6 +7,7 @@
 #include <string>
 #include <utility>
 
+#include "dns/bytes.hpp"
 #include "dns/name.hpp"
 #include "dns/rdata.hpp"
 #include "dns/serial.hpp"
@@ -30,14 +31,7 @@ constexpr std::uint16_t kFirstMetaType = 128;  // RFC 6895 §3.1: 128-255 are QT
 constexpr std::uint16_t kLastMetaType = 255;
 constexpr std::size_t kMaxRdataLength = 65535;  // RDLENGTH is 16 bits (RFC 1035 §3.2.1)
 
-int compare_bytes(Bytes a, Bytes b) noexcept {
-  const std::size_t m = std::min(a.size(), b.size());
-  if (m != 0) {
-    const int c = std::memcmp(a.data(), b.data(), m);
-    if (c != 0) return c;
-  }
-  return a.size() < b.size() ? -1 : (a.size() > b.size() ? 1 : 0);
-}
+using dns::compare_bytes;
 
 bool key_less(Bytes a, Bytes b) noexcept { return compare_bytes(a, b) < 0; }
 

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cstring>
 
+#include "dns/bytes.hpp"
 #include "dns/rdata.hpp"
 
 namespace zoned::zone {
@@ -91,14 +92,7 @@ dns::Name RecordList::owner_name(const Record& r) const {
   return n;
 }
 
-static int compare_bytes(std::span<const std::uint8_t> a, std::span<const std::uint8_t> b) {
-  const std::size_t m = std::min(a.size(), b.size());
-  if (m != 0) {
-    int c = std::memcmp(a.data(), b.data(), m);
-    if (c != 0) return c;
-  }
-  return a.size() < b.size() ? -1 : (a.size() > b.size() ? 1 : 0);
-}
+using dns::compare_bytes;
 
 bool RecordList::same_covered(const Record& a, const Record& b) const noexcept {
   auto x = rdata(a), y = rdata(b);

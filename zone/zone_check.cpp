@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cstring>
 
+#include "dns/bytes.hpp"
 #include "zone/zone_version.hpp"
 
 namespace zoned::zone {
@@ -17,14 +18,7 @@ bool key_is_below_or_at(Bytes key, Bytes ancestor) {
   return key.size() >= ancestor.size() &&
          (ancestor.empty() || std::memcmp(key.data(), ancestor.data(), ancestor.size()) == 0);
 }
-int key_compare(Bytes a, Bytes b) {
-  const std::size_t m = std::min(a.size(), b.size());
-  if (m != 0) {
-    if (int c = std::memcmp(a.data(), b.data(), m); c != 0) return c;
-  }
-  return a.size() < b.size() ? -1 : (a.size() > b.size() ? 1 : 0);
-}
-bool key_less(Bytes a, Bytes b) { return key_compare(a, b) < 0; }
+bool key_less(Bytes a, Bytes b) { return dns::compare_bytes(a, b) < 0; }
 bool key_equal(Bytes a, Bytes b) { return std::equal(a.begin(), a.end(), b.begin(), b.end()); }
 
 struct OwnerInfo {

@@ -3,15 +3,15 @@
 #include <algorithm>
 #include <cstring>
 
+#include "dns/bytes.hpp"
+
 namespace zoned::zone {
 
 namespace {
 
 // Plain byte order, shorter first on a common prefix: canonical order of keys.
 bool key_less(std::span<const std::uint8_t> a, std::span<const std::uint8_t> b) noexcept {
-  const std::size_t n = std::min(a.size(), b.size());
-  const int c = n == 0 ? 0 : std::memcmp(a.data(), b.data(), n);
-  return c != 0 ? c < 0 : a.size() < b.size();
+  return dns::compare_bytes(a, b) < 0;
 }
 
 bool key_equal(std::span<const std::uint8_t> a, std::span<const std::uint8_t> b) noexcept {
