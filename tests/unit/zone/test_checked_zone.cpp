@@ -1,9 +1,5 @@
 #include <doctest/doctest.h>
 
-#include <unistd.h>
-
-#include <atomic>
-#include <filesystem>
 #include <fstream>
 #include <string>
 
@@ -14,34 +10,12 @@
 using namespace zoned;
 using namespace zoned::zone;
 using namespace zoned::zone::test;
-namespace fs = std::filesystem;
 
 namespace {
 
-// A fresh path in the temporary directory, removed (with SQLite's WAL files) at scope exit.
-class TempPath {
- public:
-  explicit TempPath(const char* suffix) {
-    static std::atomic<int> counter{0};
-    path_ = fs::temp_directory_path() / ("zoned-test-checked-" + std::to_string(::getpid()) + "-" +
-                                         std::to_string(counter++) + suffix);
-  }
-  ~TempPath() {
-    std::error_code ec;
-    for (const char* tail : {"", "-wal", "-shm", "-journal"}) fs::remove(path_.string() + tail, ec);
-  }
-  TempPath(const TempPath&) = delete;
-  TempPath& operator=(const TempPath&) = delete;
-  [[nodiscard]] const fs::path& path() const { return path_; }
-  void write(const std::string& text) const { std::ofstream(path_) << text; }
-
- private:
-  fs::path path_;
-};
-
 CheckedZone load_text(const std::string& text) {
-  TempPath file(".zone");
-  file.write(text);
+  TempPath file("checked", ".zone");
+  std::ofstream(file.path()) << text;
   ParseOptions options;
   options.origin = name("example.com.");
   return load_master_file(file.path(), options, ZoneLimits{});
@@ -76,7 +50,7 @@ TEST_CASE("checked zone: a parse error stops before the checks") {
 }
 
 TEST_CASE("checked zone: SQLite rows are read and checked; a missing zone is a read error") {
-  TempPath db(".db");
+  TempPath db("checked", ".db");
   RecordList rl;
   REQUIRE(parse(std::string(kApex) + "c CNAME x\nc A 192.0.2.1\n", rl).ok());
   rl.sort();

@@ -22,22 +22,12 @@ namespace {
 // A fresh database path, removed (with its WAL files) at scope exit.
 class TempDb {
  public:
-  TempDb() {
-    static std::atomic<int> counter{0};
-    path_ = fs::temp_directory_path() /
-            ("zoned-test-sqlite-" + std::to_string(::getpid()) + "-" +
-             std::to_string(counter++) + ".db");
-    remove_all();
-  }
-  ~TempDb() { remove_all(); }
-  TempDb(const TempDb&) = delete;
-  TempDb& operator=(const TempDb&) = delete;
-  [[nodiscard]] const fs::path& path() const { return path_; }
+  [[nodiscard]] const fs::path& path() const { return file_.path(); }
 
   // Runs SQL the way another program would (its own connection).
   void sql(const std::string& statement) const {
     sqlite3* db = nullptr;
-    REQUIRE(sqlite3_open(path_.c_str(), &db) == SQLITE_OK);
+    REQUIRE(sqlite3_open(path().c_str(), &db) == SQLITE_OK);
     char* err = nullptr;
     const int rc = sqlite3_exec(db, statement.c_str(), nullptr, nullptr, &err);
     const std::string msg = err != nullptr ? err : "";
@@ -48,12 +38,7 @@ class TempDb {
   }
 
  private:
-  void remove_all() const {
-    std::error_code ec;
-    for (const char* suffix : {"", "-wal", "-shm", "-journal"})
-      fs::remove(path_.string() + suffix, ec);
-  }
-  fs::path path_;
+  TempPath file_{"sqlite", ".db"};
 };
 
 const std::string kZone = std::string(kApex) +

@@ -3,7 +3,10 @@
 // find diagnostics.
 // Test files use them unqualified (`using namespace zoned::zone::test;`).
 #include <doctest/doctest.h>
+#include <unistd.h>
 
+#include <atomic>
+#include <filesystem>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -44,6 +47,31 @@ inline std::unique_ptr<const ZoneVersion> build_zone(std::string_view text, std:
   rl.sort();
   return ZoneVersion::build(rl, name(origin));
 }
+
+// A fresh path in the temporary directory, "zoned-test-TAG-PID-N SUFFIX",
+// removed at scope exit together with SQLite's -wal, -shm and -journal files.
+class TempPath {
+ public:
+  TempPath(std::string_view tag, std::string_view suffix) {
+    static std::atomic<int> counter{0};
+    path_ = std::filesystem::temp_directory_path() /
+            ("zoned-test-" + std::string(tag) + "-" + std::to_string(::getpid()) + "-" +
+             std::to_string(counter++) + std::string(suffix));
+    remove_all();
+  }
+  ~TempPath() { remove_all(); }
+  TempPath(const TempPath&) = delete;
+  TempPath& operator=(const TempPath&) = delete;
+  [[nodiscard]] const std::filesystem::path& path() const { return path_; }
+
+ private:
+  void remove_all() const {
+    std::error_code ec;
+    for (const char* tail : {"", "-wal", "-shm", "-journal"})
+      std::filesystem::remove(path_.string() + tail, ec);
+  }
+  std::filesystem::path path_;
+};
 
 constexpr std::string_view kApex =
     "$TTL 3600\n"
