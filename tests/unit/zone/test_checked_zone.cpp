@@ -49,7 +49,7 @@ TEST_CASE("checked zone: a parse error stops before the checks") {
   CHECK(count(z.diagnostics, Severity::Error) >= 1);
 }
 
-TEST_CASE("checked zone: SQLite rows are read and checked; a missing zone is a read error") {
+TEST_CASE("checked zone: SQLite rows are read and checked, and a missing zone is a read error") {
   TempPath db("checked", ".db");
   RecordList rl;
   REQUIRE(parse(std::string(kApex) + "c CNAME x\nc A 192.0.2.1\n", rl).ok());
