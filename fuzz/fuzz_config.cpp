@@ -1,12 +1,12 @@
 // libFuzzer target: arbitrary text as a zoned config. parse_config must
 // return a config or one error naming a position, never crash or hang
-// (yaml-cpp 0.7's LoadAll looped forever on a stray comma: server/config.cpp).
+// (yaml-cpp 0.7's LoadAll looped forever on a stray comma: server/config/config.cpp).
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
 #include <string_view>
 
-#include "server/config.hpp"
+#include "server/config/config.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   const std::string_view text(reinterpret_cast<const char*>(data), size);

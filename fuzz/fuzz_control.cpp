@@ -1,5 +1,5 @@
 // libFuzzer target: arbitrary bytes as a control request, read as the
-// daemon's control server reads them (server/control_server.cpp): a frame
+// daemon's control server reads them (server/control/control_server.cpp): a frame
 // header checked against kMaxRequestSize, then the payload decoded. Neither
 // may crash or hang, a refused frame must say why, and a request that decodes
 // must survive encode → decode unchanged (so what zonectl sends is what the

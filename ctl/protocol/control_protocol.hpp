@@ -13,7 +13,7 @@
 // and the connection closed, so that an old zonectl says why it failed.
 //
 // How to add a command: nothing here changes. The daemon registers a handler
-// (server/control_server.hpp) and zonectl a row (ctl/zonectl/command.hpp);
+// (server/control/control_server.hpp) and zonectl a row (ctl/zonectl/command.hpp);
 // both sides agree on the command name, the argument list and the body.
 #include <array>
 #include <cstddef>

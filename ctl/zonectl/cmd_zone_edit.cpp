@@ -1,5 +1,5 @@
 // zonectl zone-begin, zone-set, zone-unset, zone-diff, zone-commit and
-// zone-abort: editing a served zone in a transaction (server/zone_editor.hpp
+// zone-abort: editing a served zone in a transaction (server/zones/zone_editor.hpp
 // in the daemon; docs/zone-editing.md for operators).
 #include <string>
 

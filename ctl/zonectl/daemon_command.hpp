@@ -16,7 +16,7 @@
 // then declare run_zone_begin and kZoneBeginHelp in command.hpp and add a
 // row to commands.cpp. The request sent is spec.name with the arguments;
 // the daemon's handler is registered under the same name
-// (server/control_server.hpp). Help texts put ZONECTL_DAEMON_OPTIONS in
+// (server/control/control_server.hpp). Help texts put ZONECTL_DAEMON_OPTIONS in
 // their OPTIONS section and end with ZONECTL_DAEMON_EXIT_STATUS.
 #include <cstddef>
 #include <limits>

@@ -1,4 +1,4 @@
-#include "server/config.hpp"
+#include "server/config/config.hpp"
 
 #include <array>
 #include <cerrno>
@@ -8,8 +8,8 @@
 #include <sstream>
 #include <system_error>
 
-#include "server/config_reader.hpp"
-#include "server/config_values.hpp"
+#include "server/config/config_reader.hpp"
+#include "server/config/config_values.hpp"
 
 namespace zoned::server {
 namespace {

@@ -1,4 +1,4 @@
-#include "server/config_reader.hpp"
+#include "server/config/config_reader.hpp"
 
 #include <yaml-cpp/depthguard.h>
 #include <yaml-cpp/eventhandler.h>
@@ -7,7 +7,7 @@
 #include <optional>
 #include <sstream>
 
-#include "server/config_values.hpp"
+#include "server/config/config_values.hpp"
 
 namespace zoned::server {
 namespace {

@@ -1,4 +1,4 @@
-#include "server/config_values.hpp"
+#include "server/config/config_values.hpp"
 
 #include <arpa/inet.h>
 
@@ -8,7 +8,7 @@
 #include <cstdint>
 #include <vector>
 
-#include "server/config.hpp"
+#include "server/config/config.hpp"
 
 namespace zoned::server {
 namespace {

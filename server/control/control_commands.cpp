@@ -1,4 +1,4 @@
-#include "server/control_commands.hpp"
+#include "server/control/control_commands.hpp"
 
 #include <unistd.h>
 #include <spdlog/spdlog.h>
@@ -7,10 +7,10 @@
 #include <optional>
 #include <utility>
 
-#include "server/stats_report.hpp"
-#include "server/utc_time.hpp"
-#include "server/version.hpp"
-#include "server/zone_edit_record.hpp"
+#include "server/base/utc_time.hpp"
+#include "server/base/version.hpp"
+#include "server/stats/stats_report.hpp"
+#include "server/zones/zone_edit_record.hpp"
 #include "zone/lookup_key.hpp"
 #include "zone/record_list.hpp"
 #include "zone/version_records.hpp"

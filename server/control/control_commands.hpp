@@ -10,12 +10,12 @@
 #include <vector>
 
 #include "dns/result.hpp"
-#include "server/config.hpp"
-#include "server/control_server.hpp"
-#include "server/metrics_server.hpp"
-#include "server/network.hpp"
-#include "server/stats.hpp"
-#include "server/zone_manager.hpp"
+#include "server/config/config.hpp"
+#include "server/control/control_server.hpp"
+#include "server/network/network.hpp"
+#include "server/stats/metrics_server.hpp"
+#include "server/stats/stats.hpp"
+#include "server/zones/zone_manager.hpp"
 #include "zone/zone_set.hpp"
 
 namespace zoned::server {

@@ -1,4 +1,4 @@
-#include "server/control_edit_commands.hpp"
+#include "server/control/control_edit_commands.hpp"
 
 #include <spdlog/spdlog.h>
 
@@ -8,7 +8,7 @@
 #include <vector>
 
 #include "dns/rdata.hpp"
-#include "server/control_commands.hpp"
+#include "server/control/control_commands.hpp"
 
 namespace zoned::server {
 namespace {

@@ -1,6 +1,6 @@
 #pragma once
 // zonectl's transaction commands on the control channel, each a thin handler
-// over ZoneEditor (server/zone_editor.hpp):
+// over ZoneEditor (server/zones/zone_editor.hpp):
 //   zone-begin ZONE
 //   zone-set ZONE OWNER TTL TYPE RDATA...
 //   zone-unset ZONE OWNER [TYPE [RDATA...]]
@@ -12,8 +12,8 @@
 //   zone-set, zone-unset: {"zone", "added": [...], "removed": [...]}
 //   zone-diff, zone-commit, zone-abort: {"zone", "old_serial", "new_serial",
 //       "begun_at", "added": [...], "removed": [...]}, the SOA first in both lists.
-#include "server/control_server.hpp"
-#include "server/zone_editor.hpp"
+#include "server/control/control_server.hpp"
+#include "server/zones/zone_editor.hpp"
 
 namespace zoned::server {
 

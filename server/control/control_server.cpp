@@ -1,4 +1,4 @@
-#include "server/control_server.hpp"
+#include "server/control/control_server.hpp"
 
 #include <sys/un.h>
 #include <spdlog/spdlog.h>

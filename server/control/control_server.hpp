@@ -11,7 +11,7 @@
 // version, an oversized or malformed request gets an error reply and then
 // the close. At most kMaxSessions clients at once; more are closed at once.
 //
-// How to add a command (in its own file, e.g. server/control_edit_commands.cpp):
+// How to add a command (in its own file, e.g. server/control/control_edit_commands.cpp):
 //   void register_edit_commands(ControlServer& control, ZoneEditor& editor) {
 //     control.add("zone-begin", [&editor](ControlServer::Args args) {
 //       if (args.size() != 1) return ctl::Reply::failure("usage: zone-begin ZONE");
@@ -36,8 +36,8 @@
 
 #include "ctl/protocol/control_protocol.hpp"
 #include "dns/result.hpp"
-#include "server/accept_loop.hpp"
-#include "server/config.hpp"
+#include "server/base/accept_loop.hpp"
+#include "server/config/config.hpp"
 
 namespace zoned::server {
 

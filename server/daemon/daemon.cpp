@@ -1,4 +1,4 @@
-#include "server/daemon.hpp"
+#include "server/daemon/daemon.hpp"
 
 #include <pthread.h>
 #include <unistd.h>
@@ -11,11 +11,11 @@
 #include <utility>
 #include <vector>
 
-#include "server/control_commands.hpp"
-#include "server/control_edit_commands.hpp"
-#include "server/logging.hpp"
-#include "server/privileges.hpp"
-#include "server/version.hpp"
+#include "server/base/version.hpp"
+#include "server/control/control_commands.hpp"
+#include "server/control/control_edit_commands.hpp"
+#include "server/daemon/logging.hpp"
+#include "server/daemon/privileges.hpp"
 
 namespace zoned::server {
 namespace {

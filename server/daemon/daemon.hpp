@@ -10,7 +10,7 @@
 //            remove zones; listen/worker/TCP changes need a restart.
 //   SIGTERM, SIGINT   stop: close sockets, join workers, remove the pid file.
 //
-// The control channel (`control: socket:`, server/control_server.hpp) runs on
+// The control channel (`control: socket:`, server/control/control_server.hpp) runs on
 // the same thread: `zonectl reload` and `zonectl stop` do what the signals do
 // and report the outcome.
 //
@@ -24,16 +24,16 @@
 #include <chrono>
 #include <memory>
 
-#include "server/config.hpp"
-#include "server/control_server.hpp"
-#include "server/metrics_server.hpp"
-#include "server/network.hpp"
-#include "server/pid_file.hpp"
-#include "server/rrl.hpp"
-#include "server/settings.hpp"
-#include "server/stats.hpp"
-#include "server/zone_editor.hpp"
-#include "server/zone_manager.hpp"
+#include "server/config/config.hpp"
+#include "server/control/control_server.hpp"
+#include "server/daemon/pid_file.hpp"
+#include "server/daemon/settings.hpp"
+#include "server/network/network.hpp"
+#include "server/rrl/rrl.hpp"
+#include "server/stats/metrics_server.hpp"
+#include "server/stats/stats.hpp"
+#include "server/zones/zone_editor.hpp"
+#include "server/zones/zone_manager.hpp"
 #include "zone/qsbr.hpp"
 #include "zone/zone_set.hpp"
 

@@ -3,7 +3,7 @@
 // Called at start-up and again on every reload (SIGHUP), which also reopens
 // a log file (so logrotate can move it away first).
 #include "dns/result.hpp"
-#include "server/config.hpp"
+#include "server/config/config.hpp"
 
 namespace zoned::server {
 

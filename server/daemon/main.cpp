@@ -1,5 +1,5 @@
 // zoned: the authoritative DNS server. Parses the command line, loads the
-// config and hands over to the Daemon (server/daemon.hpp).
+// config and hands over to the Daemon (server/daemon/daemon.hpp).
 #include <spdlog/spdlog.h>
 
 #include <csignal>
@@ -9,10 +9,10 @@
 #include <string>
 #include <string_view>
 
-#include "server/config.hpp"
-#include "server/daemon.hpp"
-#include "server/logging.hpp"
-#include "server/version.hpp"
+#include "server/base/version.hpp"
+#include "server/config/config.hpp"
+#include "server/daemon/daemon.hpp"
+#include "server/daemon/logging.hpp"
 
 namespace {
 

@@ -1,4 +1,4 @@
-#include "server/pid_file.hpp"
+#include "server/daemon/pid_file.hpp"
 
 #include <unistd.h>
 

@@ -1,4 +1,4 @@
-#include "server/settings.hpp"
+#include "server/daemon/settings.hpp"
 
 #include <openssl/err.h>
 #include <openssl/rand.h>

@@ -8,8 +8,8 @@
 #include <memory>
 
 #include "dns/result.hpp"
-#include "server/config.hpp"
-#include "server/network.hpp"
+#include "server/config/config.hpp"
+#include "server/network/network.hpp"
 #include "server/query/query_engine.hpp"
 #include "zone/qsbr.hpp"
 

@@ -1,4 +1,4 @@
-#include "server/connection_limiter.hpp"
+#include "server/network/connection_limiter.hpp"
 
 #include <arpa/inet.h>
 #include <sys/socket.h>

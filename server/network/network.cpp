@@ -1,4 +1,4 @@
-#include "server/network.hpp"
+#include "server/network/network.hpp"
 
 #include <spdlog/spdlog.h>
 
@@ -6,9 +6,9 @@
 #include <boost/system/system_error.hpp>
 #include <system_error>
 
-#include "server/connection_limiter.hpp"
-#include "server/socket_util.hpp"
-#include "server/worker.hpp"
+#include "server/network/connection_limiter.hpp"
+#include "server/network/socket_util.hpp"
+#include "server/network/worker.hpp"
 
 namespace zoned::server {
 

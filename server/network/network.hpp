@@ -12,10 +12,10 @@
 #include <vector>
 
 #include "dns/result.hpp"
-#include "server/config.hpp"
+#include "server/config/config.hpp"
 #include "server/query/query_engine.hpp"
-#include "server/rrl.hpp"
-#include "server/stats.hpp"
+#include "server/rrl/rrl.hpp"
+#include "server/stats/stats.hpp"
 #include "zone/qsbr.hpp"
 #include "zone/zone_set.hpp"
 

@@ -1,4 +1,4 @@
-#include "server/socket_util.hpp"
+#include "server/network/socket_util.hpp"
 
 #include <arpa/inet.h>
 #include <fcntl.h>

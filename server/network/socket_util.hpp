@@ -11,7 +11,7 @@
 #include <string>
 
 #include "dns/result.hpp"
-#include "server/config.hpp"
+#include "server/config/config.hpp"
 
 namespace zoned::server {
 

@@ -1,4 +1,4 @@
-#include "server/tcp_connection.hpp"
+#include "server/network/tcp_connection.hpp"
 
 #include <algorithm>
 #include <boost/asio/write.hpp>

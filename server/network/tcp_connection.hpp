@@ -21,10 +21,10 @@
 #include <memory>
 #include <span>
 
-#include "server/byte_buffer.hpp"
-#include "server/config.hpp"
-#include "server/connection_limiter.hpp"
-#include "server/worker_context.hpp"
+#include "server/config/config.hpp"
+#include "server/network/byte_buffer.hpp"
+#include "server/network/connection_limiter.hpp"
+#include "server/network/worker_context.hpp"
 
 namespace zoned::server {
 

@@ -1,9 +1,9 @@
-#include "server/tcp_listener.hpp"
+#include "server/network/tcp_listener.hpp"
 
 #include <boost/system/system_error.hpp>
 #include <memory>
 
-#include "server/tcp_connection.hpp"
+#include "server/network/tcp_connection.hpp"
 
 namespace zoned::server {
 

@@ -8,11 +8,11 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 
-#include "server/accept_loop.hpp"
-#include "server/config.hpp"
-#include "server/connection_limiter.hpp"
-#include "server/socket_util.hpp"
-#include "server/worker_context.hpp"
+#include "server/base/accept_loop.hpp"
+#include "server/config/config.hpp"
+#include "server/network/connection_limiter.hpp"
+#include "server/network/socket_util.hpp"
+#include "server/network/worker_context.hpp"
 
 namespace zoned::server {
 

@@ -1,4 +1,4 @@
-#include "server/udp_worker.hpp"
+#include "server/network/udp_worker.hpp"
 
 #include <pthread.h>
 #include <spdlog/spdlog.h>

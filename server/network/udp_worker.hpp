@@ -23,8 +23,8 @@
 #include <string>
 #include <thread>
 
-#include "server/socket_util.hpp"
-#include "server/worker_context.hpp"
+#include "server/network/socket_util.hpp"
+#include "server/network/worker_context.hpp"
 #include "zone/qsbr.hpp"
 
 namespace zoned::server {

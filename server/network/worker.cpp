@@ -1,4 +1,4 @@
-#include "server/worker.hpp"
+#include "server/network/worker.hpp"
 
 #include <pthread.h>
 #include <spdlog/spdlog.h>

@@ -14,12 +14,12 @@
 #include <utility>
 #include <vector>
 
-#include "server/config.hpp"
-#include "server/connection_limiter.hpp"
-#include "server/socket_util.hpp"
-#include "server/tcp_listener.hpp"
-#include "server/udp_worker.hpp"
-#include "server/worker_context.hpp"
+#include "server/config/config.hpp"
+#include "server/network/connection_limiter.hpp"
+#include "server/network/socket_util.hpp"
+#include "server/network/tcp_listener.hpp"
+#include "server/network/udp_worker.hpp"
+#include "server/network/worker_context.hpp"
 
 namespace zoned::server {
 

@@ -8,8 +8,8 @@
 #include <span>
 
 #include "server/query/query_engine.hpp"
-#include "server/rrl.hpp"
-#include "server/stats.hpp"
+#include "server/rrl/rrl.hpp"
+#include "server/stats/stats.hpp"
 #include "zone/qsbr.hpp"
 #include "zone/zone_set.hpp"
 

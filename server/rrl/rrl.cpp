@@ -1,4 +1,4 @@
-#include "server/rrl.hpp"
+#include "server/rrl/rrl.hpp"
 
 #include <spdlog/spdlog.h>
 
@@ -9,8 +9,8 @@
 #include <vector>
 
 #include "dns/header.hpp"
-#include "server/rrl_buckets.hpp"
-#include "server/rrl_key.hpp"
+#include "server/rrl/rrl_buckets.hpp"
+#include "server/rrl/rrl_key.hpp"
 
 namespace zoned::server {
 

@@ -17,7 +17,7 @@
 #include <optional>
 #include <span>
 
-#include "server/config.hpp"
+#include "server/config/config.hpp"
 #include "server/query/query_engine.hpp"
 #include "zone/qsbr.hpp"
 

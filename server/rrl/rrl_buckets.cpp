@@ -1,4 +1,4 @@
-#include "server/rrl_buckets.hpp"
+#include "server/rrl/rrl_buckets.hpp"
 
 #include <algorithm>
 #include <bit>

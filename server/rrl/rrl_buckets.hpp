@@ -51,7 +51,7 @@ struct RrlBucket {
   static constexpr unsigned kTagBits = 25;
   // 1,048,575: the deepest debt, and the highest balance.
   static constexpr std::int64_t kMaxDebt = (std::int64_t{1} << (kBalanceBits - 1)) - 1;
-  // The configuration's bounds (server/config.cpp), which the fields hold.
+  // The configuration's bounds (server/config/config.cpp), which the fields hold.
   static constexpr std::int64_t kMaxRate = 1'000'000;
   static constexpr std::uint32_t kMaxWindow = 3600;
   // Workers read the clock at slightly different moments: a bucket stamped

@@ -1,4 +1,4 @@
-#include "server/rrl_key.hpp"
+#include "server/rrl/rrl_key.hpp"
 
 #include <algorithm>
 #include <cstddef>

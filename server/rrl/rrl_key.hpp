@@ -8,7 +8,7 @@
 #include <span>
 
 #include "dns/rrtype.hpp"
-#include "server/config.hpp"
+#include "server/config/config.hpp"
 #include "server/query/query_engine.hpp"
 #include "server/query/siphash.hpp"
 

@@ -1,4 +1,4 @@
-#include "server/http_session.hpp"
+#include "server/stats/http_session.hpp"
 
 #include <boost/beast/core/error.hpp>
 #include <boost/beast/http/error.hpp>

@@ -1,10 +1,10 @@
-#include "server/metrics_server.hpp"
+#include "server/stats/metrics_server.hpp"
 
 #include <boost/beast/http/verb.hpp>
 #include <chrono>
 #include <utility>
 
-#include "server/stats_report.hpp"
+#include "server/stats/stats_report.hpp"
 
 namespace zoned::server {
 

@@ -12,11 +12,11 @@
 #include <vector>
 
 #include "dns/result.hpp"
-#include "server/accept_loop.hpp"
-#include "server/config.hpp"
-#include "server/http_session.hpp"
-#include "server/stats.hpp"
-#include "server/zone_manager.hpp"
+#include "server/base/accept_loop.hpp"
+#include "server/config/config.hpp"
+#include "server/stats/http_session.hpp"
+#include "server/stats/stats.hpp"
+#include "server/zones/zone_manager.hpp"
 
 namespace zoned::server {
 

@@ -1,4 +1,4 @@
-#include "server/stats.hpp"
+#include "server/stats/stats.hpp"
 
 #include <algorithm>
 

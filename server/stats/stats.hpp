@@ -18,7 +18,7 @@
 
 #include "dns/rrtype.hpp"
 #include "server/query/query_engine.hpp"
-#include "server/rrl.hpp"
+#include "server/rrl/rrl.hpp"
 #include "zone/zone_set.hpp"
 
 namespace zoned::server {

@@ -1,4 +1,4 @@
-#include "server/stats_report.hpp"
+#include "server/stats/stats_report.hpp"
 
 #include <initializer_list>
 #include <span>

@@ -11,8 +11,8 @@
 #include <string>
 #include <vector>
 
-#include "server/stats.hpp"
-#include "server/zone_manager.hpp"
+#include "server/stats/stats.hpp"
+#include "server/zones/zone_manager.hpp"
 
 namespace zoned::server {
 

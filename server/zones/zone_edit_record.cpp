@@ -1,4 +1,4 @@
-#include "server/zone_edit_record.hpp"
+#include "server/zones/zone_edit_record.hpp"
 
 
 #include "dns/rdata.hpp"

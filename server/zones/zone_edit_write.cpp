@@ -1,4 +1,4 @@
-#include "server/zone_edit_write.hpp"
+#include "server/zones/zone_edit_write.hpp"
 
 #include <fcntl.h>
 #include <sys/stat.h>

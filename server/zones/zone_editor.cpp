@@ -1,4 +1,4 @@
-#include "server/zone_editor.hpp"
+#include "server/zones/zone_editor.hpp"
 
 #include <algorithm>
 #include <string>
@@ -6,9 +6,9 @@
 
 #include "dns/serial.hpp"
 #include "dns/soa.hpp"
-#include "server/zone_edit_record.hpp"
-#include "server/zone_edit_write.hpp"
-#include "server/utc_time.hpp"
+#include "server/base/utc_time.hpp"
+#include "server/zones/zone_edit_record.hpp"
+#include "server/zones/zone_edit_write.hpp"
 #include "zone/record_list.hpp"
 #include "zone/sqlite_store.hpp"
 #include "zone/version_records.hpp"

@@ -25,7 +25,7 @@
 
 #include "dns/name.hpp"
 #include "dns/result.hpp"
-#include "server/zone_manager.hpp"
+#include "server/zones/zone_manager.hpp"
 #include "zone/diff.hpp"
 
 namespace zoned::server {

@@ -1,4 +1,4 @@
-#include "server/zone_loader.hpp"
+#include "server/zones/zone_loader.hpp"
 
 #include <algorithm>
 #include <iterator>

@@ -15,7 +15,7 @@
 #include <vector>
 
 #include "dns/result.hpp"
-#include "server/config.hpp"
+#include "server/config/config.hpp"
 #include "zone/master_file.hpp"
 #include "zone/zone_version.hpp"
 

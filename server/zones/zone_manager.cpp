@@ -1,4 +1,4 @@
-#include "server/zone_manager.hpp"
+#include "server/zones/zone_manager.hpp"
 
 #include <spdlog/spdlog.h>
 

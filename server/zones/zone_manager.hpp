@@ -20,8 +20,8 @@
 #include <string>
 #include <vector>
 
-#include "server/config.hpp"
-#include "server/zone_loader.hpp"
+#include "server/config/config.hpp"
+#include "server/zones/zone_loader.hpp"
 #include "zone/diff.hpp"
 #include "zone/zone_set.hpp"
 
@@ -48,7 +48,7 @@ class ZoneManager {
   // if the serial in the database changed. Returns how many were reloaded.
   std::size_t poll(Clock::time_point now);
 
-  // A zone as a zonectl transaction starts from (server/zone_editor.hpp).
+  // A zone as a zonectl transaction starts from (server/zones/zone_editor.hpp).
   struct Editable {
     const ZoneConfig* config = nullptr;
     const zone::ZoneVersion* version = nullptr;  // served now; valid until the next publish

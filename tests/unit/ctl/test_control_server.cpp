@@ -14,7 +14,7 @@
 #include <thread>
 
 #include "ctl/zonectl/daemon_client.hpp"
-#include "server/control_server.hpp"
+#include "server/control/control_server.hpp"
 
 using zoned::ctl::Reply;
 using zoned::ctl::Request;

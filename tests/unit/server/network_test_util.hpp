@@ -17,10 +17,10 @@
 #include <vector>
 
 #include "query_test_util.hpp"
-#include "server/network.hpp"
-#include "server/rrl.hpp"
-#include "server/stats.hpp"
-#include "server/socket_util.hpp"
+#include "server/network/network.hpp"
+#include "server/network/socket_util.hpp"
+#include "server/rrl/rrl.hpp"
+#include "server/stats/stats.hpp"
 
 namespace zoned::server::test {
 

@@ -9,8 +9,8 @@
 #include <string_view>
 #include <unistd.h>
 
-#include "server/config.hpp"
-#include "server/config_values.hpp"
+#include "server/config/config.hpp"
+#include "server/config/config_values.hpp"
 
 using namespace zoned;
 using namespace zoned::server;

@@ -6,8 +6,8 @@
 #include <boost/beast/http/verb.hpp>
 #include <string>
 
-#include "server/metrics_server.hpp"
-#include "server/stats_report.hpp"
+#include "server/stats/metrics_server.hpp"
+#include "server/stats/stats_report.hpp"
 #include "zone/qsbr.hpp"
 #include "zone/zone_set.hpp"
 

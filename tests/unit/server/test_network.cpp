@@ -14,8 +14,8 @@
 #include "alloc_counter.hpp"
 #include "log_capture.hpp"
 #include "network_test_util.hpp"
-#include "server/udp_worker.hpp"
-#include "server/worker_context.hpp"
+#include "server/network/udp_worker.hpp"
+#include "server/network/worker_context.hpp"
 
 using namespace zoned;
 using namespace zoned::server;

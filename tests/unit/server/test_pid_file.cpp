@@ -7,7 +7,7 @@
 #include <fstream>
 #include <string>
 
-#include "server/pid_file.hpp"
+#include "server/daemon/pid_file.hpp"
 
 using zoned::server::PidFile;
 namespace fs = std::filesystem;

@@ -17,8 +17,8 @@
 #include "alloc_counter.hpp"
 #include "log_capture.hpp"
 #include "query_test_util.hpp"
-#include "server/rrl.hpp"
-#include "server/rrl_buckets.hpp"
+#include "server/rrl/rrl.hpp"
+#include "server/rrl/rrl_buckets.hpp"
 #include "zone/qsbr.hpp"
 
 using namespace zoned;

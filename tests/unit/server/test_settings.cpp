@@ -4,7 +4,7 @@
 
 #include <memory>
 
-#include "server/settings.hpp"
+#include "server/daemon/settings.hpp"
 #include "zone/qsbr.hpp"
 
 using namespace zoned::server;

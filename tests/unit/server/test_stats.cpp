@@ -8,7 +8,7 @@
 #include <vector>
 
 #include "alloc_counter.hpp"
-#include "server/stats.hpp"
+#include "server/stats/stats.hpp"
 #include "zone/qsbr.hpp"
 #include "zone/zone_set.hpp"
 

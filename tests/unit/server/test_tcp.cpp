@@ -11,9 +11,9 @@
 
 #include "alloc_counter.hpp"
 #include "network_test_util.hpp"
-#include "server/connection_limiter.hpp"
-#include "server/tcp_listener.hpp"
-#include "server/worker_context.hpp"
+#include "server/network/connection_limiter.hpp"
+#include "server/network/tcp_listener.hpp"
+#include "server/network/worker_context.hpp"
 
 using namespace zoned;
 using namespace zoned::server;

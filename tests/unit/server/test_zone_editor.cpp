@@ -13,11 +13,11 @@
 #include <string>
 #include <vector>
 
-#include "server/zone_edit_record.hpp"
-#include "server/zone_edit_write.hpp"
-#include "server/zone_editor.hpp"
-#include "server/zone_loader.hpp"
-#include "server/zone_manager.hpp"
+#include "server/zones/zone_edit_record.hpp"
+#include "server/zones/zone_edit_write.hpp"
+#include "server/zones/zone_editor.hpp"
+#include "server/zones/zone_loader.hpp"
+#include "server/zones/zone_manager.hpp"
 #include "zone/qsbr.hpp"
 #include "zone/record_list.hpp"
 #include "zone/sqlite_store.hpp"

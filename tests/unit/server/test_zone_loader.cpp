@@ -17,8 +17,8 @@
 #include <string>
 
 #include "log_capture.hpp"
-#include "server/zone_loader.hpp"
-#include "server/zone_manager.hpp"
+#include "server/zones/zone_loader.hpp"
+#include "server/zones/zone_manager.hpp"
 #include "zone/qsbr.hpp"
 #include "zone/record_list.hpp"
 #include "zone/sqlite_store.hpp"
