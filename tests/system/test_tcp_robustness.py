@@ -20,7 +20,7 @@ import pytest
 
 from server_under_test import (LOOPBACK, SUBJECT, TIMEOUT, Server, ask, query, served_zones)
 from tcp_wire import framed, read_message
-from zoned_process import ZONED, ZonedProcess, ZoneEntry
+from zoned_process import ZONED, ZonedProcess, ZoneEntry, built_with_asan
 
 pytestmark = pytest.mark.skipif(SUBJECT != "zoned", reason="zoned's server.tcp limits")
 
@@ -324,6 +324,9 @@ def test_connection_flood_keeps_rss_flat(capped):
     time.sleep(0.2)
     after = capped.rss_kib()
     growth = max(during, after) - before
-    assert growth <= CONNECTION_FLOOD_RSS_LIMIT_KIB, \
-        f"RSS {before} KiB before, {during} with 40 open, {after} after: grew {growth} KiB"
+    # 2,000 connections' buffers freed into ASan's quarantine are not reused:
+    # under ASan only the flood itself (no crash, no report) is checked.
+    if not built_with_asan():
+        assert growth <= CONNECTION_FLOOD_RSS_LIMIT_KIB, \
+            f"RSS {before} KiB before, {during} with 40 open, {after} after: grew {growth} KiB"
     assert capped.alive()

@@ -40,9 +40,11 @@ Needs dnspython and PyYAML: run pytest with /usr/bin/python3.
 """
 from __future__ import annotations
 
+import functools
 import os
 import re
 import signal
+import subprocess
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -62,6 +64,18 @@ ZONECTL = Path(os.environ.get("ZONECTL", REPO / "build" / "release" / "ctl" / "z
 LOOPBACK = "127.0.0.1"
 # What ASan, LeakSanitizer and UBSan print (docs/robustness.md case 40).
 SANITIZER_MARKERS = ("AddressSanitizer", "LeakSanitizer", "runtime error:")
+
+
+@functools.cache
+def built_with_asan(binary: Path = ZONED) -> bool:
+    """True when `binary` links ASan's runtime. ASan keeps freed memory in a
+    quarantine (256 MB by default) instead of reusing it, to catch uses after
+    free: a bound on RSS growth that relies on reuse holds only without it."""
+    try:
+        linked = subprocess.run(["ldd", str(binary)], capture_output=True, text=True, timeout=10).stdout
+    except (OSError, subprocess.TimeoutExpired):
+        return False
+    return "libasan" in linked
 
 
 @dataclass
