@@ -60,6 +60,9 @@ ZONE_VARIANTS = {
     "unsigned": None,
     "nsec": [],
     "nsec3": ["-3", "-", "-H", "0"],  # RFC 9276 §3.1: no salt, no extra iterations
+    # What extra iterations cost a denial (max-nsec3-iterations, docs/DECISIONS.md).
+    "nsec3-10": ["-3", "-", "-H", "10"],
+    "nsec3-100": ["-3", "-", "-H", "100"],
 }
 SIGN_ALGORITHM = "ECDSAP256SHA256"
 SIGNATURE_DAYS = 30     # dnssec-signzone -e: the signatures' validity
@@ -83,6 +86,12 @@ MIXES = {
     "udp-hits-nsec": Mix("udp", "hits", "nsec", dnssec_ok=True),
     "udp-mixed-nsec": Mix("udp", "mixed", "nsec", dnssec_ok=True),
     "udp-mixed-nsec3": Mix("udp", "mixed", "nsec3", dnssec_ok=True),
+    "udp-mixed-nsec3-10": Mix("udp", "mixed", "nsec3-10", dnssec_ok=True),
+    "udp-mixed-nsec3-100": Mix("udp", "mixed", "nsec3-100", dnssec_ok=True),
+    # NXDOMAIN alone (the mixed file's NXDOMAIN lines), where iterations cost most.
+    "udp-nxdomain-nsec3": Mix("udp", "mixed-nxdomain", "nsec3", dnssec_ok=True),
+    "udp-nxdomain-nsec3-10": Mix("udp", "mixed-nxdomain", "nsec3-10", dnssec_ok=True),
+    "udp-nxdomain-nsec3-100": Mix("udp", "mixed-nxdomain", "nsec3-100", dnssec_ok=True),
 }
 ALL_SERVERS = ("null", "knotd", "nsd", "zoned", "zoned-rrl")
 # zoned-rrl: zoned with Response Rate Limiting on at a rate no bucket reaches
