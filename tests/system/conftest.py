@@ -9,7 +9,7 @@ failed, when the zoned binary has not been built.
 """
 import pytest
 
-from zoned_process import ZONED, ZonedProcess
+from zoned_process import ZONECTL, ZONED, ZonedProcess
 
 
 @pytest.fixture
@@ -34,3 +34,10 @@ def zoned_factory(tmp_path):
             reports.append(str(report))
     if reports:
         pytest.fail("sanitizer report in zoned's log:\n" + "\n".join(reports))
+
+
+@pytest.fixture
+def zonectl_built():
+    """Skips the test when zonectl has not been built (set ZONECTL)."""
+    if not ZONECTL.exists():
+        pytest.skip(f"{ZONECTL} not built (set ZONECTL)")

@@ -30,10 +30,8 @@ RUN_TIMEOUT = 30.0
 DAY = 86400
 
 
-@pytest.fixture(autouse=True)
-def need_zonectl():
-    if not ZONECTL.exists():
-        pytest.skip(f"{ZONECTL} not built (set ZONECTL)")
+# Every test here runs zonectl (conftest.py).
+pytestmark = pytest.mark.usefixtures("zonectl_built")
 
 
 def check_zone(zone_origin: str, path: Path, *extra: str) -> subprocess.CompletedProcess:

@@ -42,7 +42,7 @@ from dnssec_zones import KEYGEN, NSEC, SIGNZONE, Variant, _sign
 from server_process import QUERY_TIMEOUT
 from tcp_wire import framed, read_message
 from unbound_process import UNBOUND, StubZone, UnboundProcess
-from zoned_process import LOOPBACK, ZONECTL, ZoneEntry
+from zoned_process import LOOPBACK, ZoneEntry
 from zonectl_util import control_config, socket_of, zonectl
 
 NSEC3_PORT = 21900
@@ -58,10 +58,8 @@ DEFAULT_MAX_RECORDS_PER_TYPE = 1000
 MAX_ADDITIONAL_TARGETS = 32
 
 
-@pytest.fixture(autouse=True)
-def need_zonectl():
-    if not ZONECTL.exists():
-        pytest.skip(f"{ZONECTL} not built (set ZONECTL)")
+# Every test here runs zonectl (conftest.py).
+pytestmark = pytest.mark.usefixtures("zonectl_built")
 
 
 def start_with_control(zoned_factory, tmp_path, port, zones):

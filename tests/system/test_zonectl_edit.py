@@ -37,10 +37,8 @@ def zone_text(origin: str, serial: int) -> str:
         """)
 
 
-@pytest.fixture(autouse=True)
-def need_zonectl():
-    if not ZONECTL.exists():
-        pytest.skip(f"{ZONECTL} not built (set ZONECTL)")
+# Every test here runs zonectl (conftest.py).
+pytestmark = pytest.mark.usefixtures("zonectl_built")
 
 
 def file_zone(tmp_path, origin="example.com.", serial=1) -> ZoneEntry:
