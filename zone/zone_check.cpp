@@ -4,7 +4,6 @@
 #include <cstring>
 
 #include "dns/bytes.hpp"
-#include "zone/zone_version.hpp"
 
 namespace zoned::zone {
 
@@ -66,14 +65,8 @@ class Checker {
       const RecordList::Record* first_cname = nullptr;
       const RecordList::Record* first_other = nullptr;
       const RecordList::Record* last_soa = nullptr;
-      std::size_t set_size = 0;  // records so far in the RRset of rl_[i]
       for (std::size_t i = o.first; i < o.last; ++i) {
         const auto& r = rl_[i];
-        set_size = i > o.first && same_rrset(rl_[i - 1], r) ? set_size + 1 : 1;
-        if (set_size == kMaxRRsetRecords + 1)
-          report(Severity::Error, r,
-                 name_of(r) + " " + dns::type_to_text(r.type) + " has more than " +
-                     std::to_string(kMaxRRsetRecords) + " records, more than an RRset can hold");
         if (r.type == dns::RRType::SOA) {
           if (apex) {
             ++soa_at_apex;
@@ -199,14 +192,6 @@ class Checker {
   // The closest delegation at or above `key` (below the apex), if any.
   const OwnerInfo* delegation_above(Bytes key) const {
     return ancestor_with(key, &OwnerInfo::has_ns, origin_key_.size() + 1, key.size());
-  }
-
-  // Same type, and for RRSIG the same covered type (the first two rdata octets).
-  bool same_rrset(const RecordList::Record& a, const RecordList::Record& b) const {
-    if (a.type != b.type) return false;
-    if (a.type != dns::RRType::RRSIG) return true;
-    const auto x = rl_.rdata(a), y = rl_.rdata(b);
-    return x.size() >= 2 && y.size() >= 2 && x[0] == y[0] && x[1] == y[1];
   }
 
   // A DNAME strictly above `key` (the apex included): names below it can

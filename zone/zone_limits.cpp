@@ -39,8 +39,14 @@ void check_limits(const RecordList& records, const ZoneLimits& limits, std::span
                           (r.type == dns::RRType::RRSIG && !records.same_covered(r, records[i + 1]));
     if (!set_ends) continue;
     const std::size_t count = i + 1 - set_start;
-    // Past kMaxRRsetRecords check_zone has said the set cannot be held at all.
-    if (count > limits.max_records_per_type && count <= kMaxRRsetRecords) {
+    if (count > kMaxRRsetRecords) {  // RRset::count is 16 bits, whatever the cap
+      const auto& overflow = records[set_start + kMaxRRsetRecords];
+      out.push_back(Diagnostic::at(Severity::Error, overflow.pos, files,
+                                   records.owner_name(overflow).to_text() + " " +
+                                       dns::type_to_text(overflow.type) + " has more than " +
+                                       std::to_string(kMaxRRsetRecords) +
+                                       " records, more than an RRset can hold"));
+    } else if (count > limits.max_records_per_type) {
       const auto& first = records[set_start];
       out.push_back(Diagnostic::at(Severity::Error, first.pos, files,
                                    records.owner_name(first).to_text() + " " + dns::type_to_text(first.type) +

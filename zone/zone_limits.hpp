@@ -27,8 +27,9 @@ struct ZoneLimits {
 };
 
 // Appends an error to `out` for every RRset of the sorted `records` with more
-// than limits.max_records_per_type records, and one for the first NSEC3PARAM
-// or NSEC3 record whose iterations exceed limits.max_nsec3_iterations.
+// than limits.max_records_per_type records (or more than kMaxRRsetRecords,
+// which no version can hold), and one for the first NSEC3PARAM or NSEC3
+// record whose iterations exceed limits.max_nsec3_iterations.
 void check_limits(const RecordList& records, const ZoneLimits& limits, std::span<const std::string> files,
                   std::vector<Diagnostic>& out);
 
