@@ -115,27 +115,26 @@ void sort_canonical(std::vector<DiffRecord>& records) {
   return text;
 }
 
-// Removes `rr` from the transaction's view: undoes its addition, or removes
-// it from the served version.
-void remove_record(std::vector<DiffRecord>& removed, std::vector<DiffRecord>& added,
-                   const DiffRecord& rr) {
-  const auto it = std::find(added.begin(), added.end(), rr);
-  if (it != added.end()) {
-    added.erase(it);
+// Records `rr` in `into` (the transaction's removals or additions), unless
+// it is pending in `undone` (the other list): then that change is undone.
+void note_change(std::vector<DiffRecord>& into, std::vector<DiffRecord>& undone, const DiffRecord& rr) {
+  const auto it = std::find(undone.begin(), undone.end(), rr);
+  if (it != undone.end()) {
+    undone.erase(it);
     return;
   }
-  removed.push_back(rr);
+  into.push_back(rr);
+}
+
+// Removes `rr` from the transaction's view: undoes its addition, or removes
+// it from the served version.
+void remove_record(std::vector<DiffRecord>& removed, std::vector<DiffRecord>& added, const DiffRecord& rr) {
+  note_change(removed, added, rr);
 }
 
 // Adds `rr` to the transaction's view: undoes its removal, or adds it.
-void add_record(std::vector<DiffRecord>& removed, std::vector<DiffRecord>& added,
-                const DiffRecord& rr) {
-  const auto it = std::find(removed.begin(), removed.end(), rr);
-  if (it != removed.end()) {
-    removed.erase(it);
-    return;
-  }
-  added.push_back(rr);
+void add_record(std::vector<DiffRecord>& removed, std::vector<DiffRecord>& added, const DiffRecord& rr) {
+  note_change(added, removed, rr);
 }
 
 }  // namespace
